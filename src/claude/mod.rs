@@ -1,0 +1,1 @@
+//! Claude Messages API client (being written).

@@ -1,0 +1,1 @@
+//! Blameless language checks (being written).

@@ -1,0 +1,2 @@
+//! The rules: one file per rule, registered in [`REGISTRY`].
+pub mod blameless;

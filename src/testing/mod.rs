@@ -1,0 +1,1 @@
+//! Test support: a fake Anthropic server (being written).
