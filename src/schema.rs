@@ -35,17 +35,39 @@ pub struct Field {
 }
 
 const fn f(name: &'static str, kind: Kind) -> Field {
-    Field { name, kind, required: false }
+    Field {
+        name,
+        kind,
+        required: false,
+    }
 }
 const fn req(name: &'static str, kind: Kind) -> Field {
-    Field { name, kind, required: true }
+    Field {
+        name,
+        kind,
+        required: true,
+    }
 }
 
 pub const CONFIDENCE: &[&str] = &["H", "M", "L"];
-pub const CAUSE_CATEGORIES: &[&str] = &["code", "config", "capacity", "dependency", "process", "training", "monitoring"];
+pub const CAUSE_CATEGORIES: &[&str] = &[
+    "code",
+    "config",
+    "capacity",
+    "dependency",
+    "process",
+    "training",
+    "monitoring",
+];
 pub const PREVENTION_CATEGORIES: &[&str] = &["detection", "response", "recovery", "prevention"];
 pub const SEVERITIES: &[&str] = &["P0", "P1", "P2"];
-pub const TIMELINE_KINDS: &[&str] = &["impact_start", "detected", "acknowledged", "mitigated", "resolved"];
+pub const TIMELINE_KINDS: &[&str] = &[
+    "impact_start",
+    "detected",
+    "acknowledged",
+    "mitigated",
+    "resolved",
+];
 pub const WHY_KEYS: &[&str] = &["why_1", "why_2", "why_3", "why_4", "why_5"];
 
 const INCIDENT_REF: &[Field] = &[req("id", Kind::Text), f("source", Kind::Source)];
@@ -124,7 +146,11 @@ const SLO_IMPACT: &[Field] = &[
     f("confidence_note", Kind::Text),
 ];
 
-const LOW_CONFIDENCE: &[Field] = &[req("field", Kind::Text), f("confidence", Kind::Enum(CONFIDENCE)), req("needs", Kind::Text)];
+const LOW_CONFIDENCE: &[Field] = &[
+    req("field", Kind::Text),
+    f("confidence", Kind::Enum(CONFIDENCE)),
+    req("needs", Kind::Text),
+];
 const NEXT_INPUT: &[Field] = &[req("input", Kind::Text), req("why", Kind::Text)];
 const VERIFY: &[Field] = &[
     f("low_confidence", Kind::List(&Kind::Map(LOW_CONFIDENCE))),
@@ -188,7 +214,11 @@ pub fn lookup(path: &str) -> Option<&'static Field> {
 pub fn all_paths() -> Vec<String> {
     fn walk(prefix: &str, fields: &'static [Field], out: &mut Vec<String>) {
         for f in fields {
-            let p = if prefix.is_empty() { f.name.to_string() } else { format!("{prefix}.{}", f.name) };
+            let p = if prefix.is_empty() {
+                f.name.to_string()
+            } else {
+                format!("{prefix}.{}", f.name)
+            };
             out.push(p.clone());
             let mut k = &f.kind;
             while let Kind::List(inner) = k {
@@ -208,7 +238,11 @@ pub fn all_paths() -> Vec<String> {
 pub fn all_enum_values() -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
     for p in all_paths() {
-        if let Some(Field { kind: Kind::Enum(vals), .. }) = lookup(&p) {
+        if let Some(Field {
+            kind: Kind::Enum(vals),
+            ..
+        }) = lookup(&p)
+        {
             for v in *vals {
                 out.push((p.clone(), *v));
             }
@@ -223,11 +257,105 @@ mod tests {
 
     #[test]
     fn lookup_walks_lists_and_maps() {
-        assert!(matches!(lookup("action_items.owner").map(|f| &f.kind), Some(Kind::Text)));
+        assert!(matches!(
+            lookup("action_items.owner").map(|f| &f.kind),
+            Some(Kind::Text)
+        ));
         assert!(lookup("root_cause.five_whys.why_3").is_some());
         assert!(lookup("action_items[2].due").is_some());
         assert!(lookup("nope").is_none());
         assert!(all_paths().contains(&"slo_impact.mtta".to_string()));
-        assert!(all_enum_values().iter().any(|(p, v)| p == "action_items.severity" && *v == "P0"));
+        assert!(all_enum_values()
+            .iter()
+            .any(|(p, v)| p == "action_items.severity" && *v == "P0"));
     }
+}
+
+/// A short description of a kind, for `explain` and hovers.
+pub fn describe_kind(kind: &Kind) -> String {
+    match kind {
+        Kind::Text => "text".into(),
+        Kind::Number => "a number".into(),
+        Kind::Date => "an ISO date (YYYY-MM-DD)".into(),
+        Kind::Timestamp => "an ISO timestamp (2026-04-09T14:02:00Z)".into(),
+        Kind::Enum(v) => format!("one of {}", v.join(", ")),
+        Kind::Map(fs) => format!(
+            "a map with {}",
+            fs.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+        ),
+        Kind::List(inner) => format!("a list of {}", describe_kind(inner)),
+        Kind::Dict(inner) => format!("a map from names to {}", describe_kind(inner)),
+        Kind::Source => "citations, e.g. \"[report §4] [chat L12]\"".into(),
+        Kind::TextOr(fs) => format!(
+            "text, or a map with {}",
+            fs.iter().map(|f| f.name).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// A JSON Schema (draft-07) of the document, for yaml-language-server users.
+pub fn json_schema() -> serde_json::Value {
+    use serde_json::json;
+    let todo = json!({"type": "string", "pattern": "^TODO"});
+    fn obj(fields: &[Field], path: &str, todo: &serde_json::Value) -> serde_json::Value {
+        let mut props = serde_json::Map::new();
+        for f in fields {
+            let p = if path.is_empty() {
+                f.name.to_string()
+            } else {
+                format!("{path}.{}", f.name)
+            };
+            props.insert(f.name.to_string(), kind(&f.kind, &p, todo));
+        }
+        let required: Vec<&str> = fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| f.name)
+            .collect();
+        json!({"type": "object", "properties": props, "required": required, "additionalProperties": false})
+    }
+    fn kind(k: &Kind, path: &str, todo: &serde_json::Value) -> serde_json::Value {
+        let mut v = match k {
+            Kind::Text => json!({"type": ["string", "number", "boolean"]}),
+            Kind::Number => {
+                json!({"anyOf": [{"type": "number"}, {"type": "string", "pattern": "^\\s*[0-9.]+\\s*%?\\s*$"}, todo]})
+            }
+            Kind::Date => {
+                json!({"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}|TODO.*)$"})
+            }
+            Kind::Timestamp => json!({"type": "string"}),
+            Kind::Enum(vals) => json!({"anyOf": [{"enum": vals}, todo]}),
+            Kind::Map(fs) => json!({"anyOf": [obj(fs, path, todo), todo]}),
+            Kind::List(inner) => {
+                json!({"anyOf": [{"type": "array", "items": kind(inner, path, todo)}, todo]})
+            }
+            Kind::Dict(inner) => {
+                json!({"type": "object", "additionalProperties": kind(inner, path, todo)})
+            }
+            Kind::Source => {
+                json!({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]})
+            }
+            Kind::TextOr(fs) => json!({"anyOf": [{"type": "string"}, obj(fs, path, todo)]}),
+        };
+        let limits: Option<(u64, u64)> = match path {
+            "what_went_well" | "what_went_wrong" => Some((2, u64::MAX)),
+            "out_of_scope" => Some((3, 3)),
+            "action_items" => Some((1, 5)),
+            _ => None,
+        };
+        if let (Some((min, max)), Some(arr)) = (limits, v.pointer_mut("/anyOf/0")) {
+            arr["minItems"] = json!(min);
+            if max != u64::MAX {
+                arr["maxItems"] = json!(max);
+            }
+        }
+        if let Some(d) = crate::docs::field_summary(path) {
+            v["description"] = json!(d);
+        }
+        v
+    }
+    let mut root = obj(TOP, "", &todo);
+    root["$schema"] = json!("http://json-schema.org/draft-07/schema#");
+    root["title"] = json!("Blameless incident postmortem (postmortem-lsp)");
+    root
 }

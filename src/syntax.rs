@@ -40,7 +40,8 @@ pub struct Scalar {
 
 impl Scalar {
     pub fn is_null(&self) -> bool {
-        self.style == ScalarStyle::Plain && matches!(self.value.as_str(), "" | "~" | "null" | "Null" | "NULL")
+        self.style == ScalarStyle::Plain
+            && matches!(self.value.as_str(), "" | "~" | "null" | "Null" | "NULL")
     }
 
     /// Source offset of decoded offset `d`.
@@ -59,7 +60,11 @@ impl Scalar {
         let s = self.src_offset(r.start);
         let e = if r.end > r.start {
             // end of the last character, mapped through its own segment
-            let last = self.value[..r.end].char_indices().next_back().map(|(i, _)| i).unwrap_or(r.start);
+            let last = self.value[..r.end]
+                .char_indices()
+                .next_back()
+                .map(|(i, _)| i)
+                .unwrap_or(r.start);
             self.src_offset(last) + (r.end - last)
         } else {
             s
@@ -133,10 +138,16 @@ impl Node {
     }
     /// A non-null scalar's text.
     pub fn str_value(&self) -> Option<&str> {
-        self.as_scalar().filter(|s| !s.is_null()).map(|s| s.value.as_str())
+        self.as_scalar()
+            .filter(|s| !s.is_null())
+            .map(|s| s.value.as_str())
     }
     pub fn is_null(&self) -> bool {
         self.as_scalar().is_some_and(Scalar::is_null)
+    }
+    /// The text of the scalar under `key`, if any.
+    pub fn str_value_of(&self, key: &str) -> Option<&str> {
+        self.get(key)?.str_value()
     }
     pub fn kind_name(&self) -> &'static str {
         match &self.value {
@@ -175,7 +186,10 @@ pub fn parse(text: &str) -> Parsed {
         };
     }
     let mut parser = Parser::new();
-    if parser.set_language(&tree_sitter_yaml::LANGUAGE.into()).is_err() {
+    if parser
+        .set_language(&tree_sitter_yaml::LANGUAGE.into())
+        .is_err()
+    {
         return Parsed {
             root: None,
             errors: vec![SyntaxError {
@@ -194,8 +208,13 @@ pub fn parse(text: &str) -> Parsed {
             break;
         }
         let src = &text[chunk.clone()];
-        let Some(tree) = parser.parse(src, None) else { continue };
-        let conv = Conv { src, base: chunk.start };
+        let Some(tree) = parser.parse(src, None) else {
+            continue;
+        };
+        let conv = Conv {
+            src,
+            base: chunk.start,
+        };
         let root = tree.root_node();
         conv.errors(root, &mut out.errors);
         let mut docs = 0;
@@ -272,7 +291,10 @@ fn guard(text: &str) -> Option<SyntaxError> {
         }
         indents.push(indent);
         // "- - - x" nests one sequence per dash; "[[[" one flow level per bracket.
-        let dashes = trimmed.split_inclusive(' ').take_while(|w| *w == "- ").count();
+        let dashes = trimmed
+            .split_inclusive(' ')
+            .take_while(|w| *w == "- ")
+            .count();
         let mut flow = 0usize;
         let mut max_flow = 0usize;
         for b in trimmed.bytes() {
@@ -315,15 +337,21 @@ fn sections(text: &str) -> Vec<Span> {
         }
     }
     cuts.push(text.len());
-    cuts.windows(2).map(|w| w[0]..w[1]).filter(|r| r.end > r.start || r.start == 0).collect()
+    cuts.windows(2)
+        .map(|w| w[0]..w[1])
+        .filter(|r| r.end > r.start || r.start == 0)
+        .collect()
 }
 
 fn starts_top_level_key(line: &str) -> bool {
-    let Some(c) = line.chars().next() else { return false };
+    let Some(c) = line.chars().next() else {
+        return false;
+    };
     if !(c.is_alphanumeric() || c == '_') {
         return false;
     }
-    line.find(':').is_some_and(|i| matches!(line.as_bytes().get(i + 1), None | Some(b' ' | b'\t')))
+    line.find(':')
+        .is_some_and(|i| matches!(line.as_bytes().get(i + 1), None | Some(b' ' | b'\t')))
 }
 
 struct Conv<'a> {
@@ -332,8 +360,15 @@ struct Conv<'a> {
 }
 
 impl Conv<'_> {
+    /// The node's byte span in the document, without trailing white space.
     fn span(&self, n: TsNode) -> Span {
-        n.start_byte() + self.base..n.end_byte() + self.base
+        let start = n.start_byte();
+        let mut end = n.end_byte().min(self.src.len());
+        let b = self.src.as_bytes();
+        while end > start && matches!(b[end - 1], b' ' | b'\t' | b'\n' | b'\r') {
+            end -= 1;
+        }
+        start + self.base..end + self.base
     }
 
     fn text(&self, n: TsNode) -> &str {
@@ -369,9 +404,18 @@ impl Conv<'_> {
     fn explain_error(&self, n: TsNode) -> String {
         let t = self.text(n);
         let line_start = self.src[..n.start_byte()].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.src[n.start_byte()..].find('\n').map_or(self.src.len(), |i| n.start_byte() + i);
+        let line_end = self.src[n.start_byte()..]
+            .find('\n')
+            .map_or(self.src.len(), |i| n.start_byte() + i);
         let line = &self.src[line_start..line_end];
-        if t.contains('\t') || line.starts_with('\t') || line.trim_start_matches(' ').starts_with('\t') {
+        // the offending tab may be on the line after the one tree-sitter blames
+        let next_start = (line_end + 1).min(self.src.len());
+        let next_end = self.src[next_start..]
+            .find('\n')
+            .map_or(self.src.len(), |i| next_start + i);
+        let next = self.src.get(next_start..next_end).unwrap_or("");
+        let indented_by_tab = |l: &str| l.trim_start_matches(' ').starts_with('\t');
+        if t.contains('\t') || indented_by_tab(line) || indented_by_tab(next) {
             return "This YAML can't be read: a tab indents it. Indent with spaces.".into();
         }
         let opens = t.matches('[').count() + t.matches('{').count();
@@ -395,7 +439,8 @@ impl Conv<'_> {
         let kids: Vec<TsNode> = n.named_children(&mut c).collect();
         for k in kids {
             match k.kind() {
-                "anchor" | "tag" | "comment" | "yaml_directive" | "tag_directive" | "reserved_directive" => {}
+                "anchor" | "tag" | "comment" | "yaml_directive" | "tag_directive"
+                | "reserved_directive" => {}
                 _ => return Some(self.node(k)),
             }
         }
@@ -502,7 +547,9 @@ impl Conv<'_> {
         let mut cur = n;
         loop {
             match cur.kind() {
-                "plain_scalar" | "double_quote_scalar" | "single_quote_scalar" | "block_scalar" => return self.scalar(cur),
+                "plain_scalar" | "double_quote_scalar" | "single_quote_scalar" | "block_scalar" => {
+                    return self.scalar(cur)
+                }
                 _ => {}
             }
             let mut c = cur.walk();
@@ -555,7 +602,11 @@ impl Conv<'_> {
             value: d.out,
             span,
             style,
-            segs: if d.segs.is_empty() { vec![(0, n.start_byte() + self.base)] } else { d.segs },
+            segs: if d.segs.is_empty() {
+                vec![(0, n.start_byte() + self.base)]
+            } else {
+                d.segs
+            },
         }
     }
 }
@@ -598,7 +649,11 @@ impl Decoder {
             let lstart = pos;
             pos += line.len() + 1;
             let line = line.strip_suffix('\r').unwrap_or(line);
-            let t = if first { line.trim_end_matches([' ', '\t']) } else { line.trim_matches([' ', '\t']) };
+            let t = if first {
+                line.trim_end_matches([' ', '\t'])
+            } else {
+                line.trim_matches([' ', '\t'])
+            };
             if t.is_empty() && !first {
                 pending_breaks += 1;
                 continue;
@@ -671,7 +726,10 @@ impl Decoder {
                             _ => 8,
                         };
                         let hex = inner.get(i + 2..i + 2 + n).unwrap_or("");
-                        (u32::from_str_radix(hex, 16).ok().and_then(char::from_u32), 2 + n)
+                        (
+                            u32::from_str_radix(hex, 16).ok().and_then(char::from_u32),
+                            2 + n,
+                        )
                     }
                     b'\n' | b'\r' => {
                         // line continuation: skip the break and the next line's indent
@@ -711,7 +769,11 @@ impl Decoder {
                 if bytes[i] == b'\r' && breaks == 0 {
                     breaks = 1;
                 }
-                let sep = if breaks > 1 { "\n".repeat(breaks - 1) } else { " ".to_string() };
+                let sep = if breaks > 1 {
+                    "\n".repeat(breaks - 1)
+                } else {
+                    " ".to_string()
+                };
                 self.push_synth(&sep, b + j.min(inner.len()));
                 i = j;
                 line_start = true;
@@ -729,8 +791,15 @@ impl Decoder {
         let header_end = raw.find('\n').unwrap_or(raw.len());
         let header = &raw[..header_end];
         let header = header.split(" #").next().unwrap_or(header).trim();
-        let style = if header.starts_with('>') { ScalarStyle::Folded } else { ScalarStyle::Literal };
-        let explicit: Option<usize> = header.chars().find_map(|c| c.to_digit(10)).map(|d| d as usize);
+        let style = if header.starts_with('>') {
+            ScalarStyle::Folded
+        } else {
+            ScalarStyle::Literal
+        };
+        let explicit: Option<usize> = header
+            .chars()
+            .find_map(|c| c.to_digit(10))
+            .map(|d| d as usize);
         let keep = header.contains('+');
         let strip = header.contains('-');
         let body_start = (header_end + 1).min(raw.len());
@@ -760,7 +829,9 @@ impl Decoder {
             let more = content.starts_with([' ', '\t']);
             if !first {
                 let sep = match style {
-                    ScalarStyle::Folded if pending == 0 && !more && !prev_more_indented => " ".to_string(),
+                    ScalarStyle::Folded if pending == 0 && !more && !prev_more_indented => {
+                        " ".to_string()
+                    }
                     ScalarStyle::Folded if !more && !prev_more_indented => "\n".repeat(pending),
                     _ => "\n".repeat(pending + 1),
                 };
@@ -810,7 +881,11 @@ mod tests {
         let b = r.get("b").and_then(Node::as_seq).expect("seq");
         assert_eq!(b.len(), 2);
         assert_eq!(&t[b[1].span.clone()], "two");
-        let d = r.get("c").and_then(|c| c.get("d")).and_then(Node::as_scalar).expect("d");
+        let d = r
+            .get("c")
+            .and_then(|c| c.get("d"))
+            .and_then(Node::as_scalar)
+            .expect("d");
         assert_eq!(d.value, "值班 工程師");
         let i = d.value.find("工程師").expect("found");
         assert_eq!(&t[d.src_span(i..d.value.len())], "工程師");
@@ -874,7 +949,12 @@ mod tests {
     fn empty_values_and_top_level_sequences() {
         let t = "a:\nb:\n- x\n- y\n";
         let r = root(t);
-        assert!(r.pair("a").is_some_and(|p| p.value.is_none() || p.value.as_ref().is_some_and(Node::is_null)));
-        assert_eq!(r.get("b").and_then(Node::as_seq).map(<[Node]>::len), Some(2));
+        assert!(r
+            .pair("a")
+            .is_some_and(|p| p.value.is_none() || p.value.as_ref().is_some_and(Node::is_null)));
+        assert_eq!(
+            r.get("b").and_then(Node::as_seq).map(<[Node]>::len),
+            Some(2)
+        );
     }
 }

@@ -150,10 +150,19 @@ mod tests {
         assert_eq!(li.offset(t, Pos { line: 0, col: 7 }, Encoding::Utf16), x);
         // inside the surrogate pair of 🚀 → start of 🚀
         let rocket = t.find('🚀').unwrap();
-        assert_eq!(li.offset(t, Pos { line: 0, col: 6 }, Encoding::Utf16), rocket);
+        assert_eq!(
+            li.offset(t, Pos { line: 0, col: 6 }, Encoding::Utf16),
+            rocket
+        );
         // past the end of a CRLF line clamps before the CR
-        assert_eq!(li.offset(t, Pos { line: 1, col: 99 }, Encoding::Utf16), t.find("\r").unwrap());
-        assert_eq!(li.position(t, t.len(), Encoding::Utf16), Pos { line: 2, col: 1 });
+        assert_eq!(
+            li.offset(t, Pos { line: 1, col: 99 }, Encoding::Utf16),
+            t.find("\r").unwrap()
+        );
+        assert_eq!(
+            li.position(t, t.len(), Encoding::Utf16),
+            Pos { line: 2, col: 1 }
+        );
     }
 
     #[test]

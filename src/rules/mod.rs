@@ -1,2 +1,322 @@
-//! The rules: one file per rule, registered in [`REGISTRY`].
+//! The rules: one file per rule, each declared with [`declare_rule!`] so its
+//! doc comment becomes `postmortem-lsp explain` output, hover text and its
+//! section of `docs/rules.md`. [`REGISTRY`] lists them all.
+
+use crate::analysis::{CiteRef, InputEntry};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Locale, Severity};
+use crate::schema::{Field, Kind};
+use crate::syntax::{Node, Parsed, Scalar, Value};
+use crate::text::Span;
+
 pub mod blameless;
+pub mod common;
+
+mod pm001_yaml_syntax;
+mod pm002_missing_field;
+mod pm003_wrong_type;
+mod pm004_invalid_enum;
+mod pm005_unknown_field;
+mod pm006_empty_value;
+mod pm007_duplicate_key;
+mod pm101_too_few_items;
+mod pm102_out_of_scope_count;
+mod pm103_too_many_action_items;
+mod pm104_five_whys;
+mod pm105_action_id;
+mod pm106_summary_too_long;
+mod pm201_missing_owner;
+mod pm202_missing_due;
+mod pm203_invalid_due;
+mod pm204_missing_success_criteria;
+mod pm401_missing_source;
+mod pm402_unresolved_source;
+mod pm403_unattributed;
+mod pm404_missing_confidence;
+mod pm405_low_confidence_unexplained;
+mod pm406_todo_unspecified;
+mod pm407_todo;
+mod pm408_inputs_missing;
+mod pm501_tradeoff_without_downside;
+mod pm502_decision_chosen_unknown;
+mod pm503_decision_unexplained_rejection;
+mod pm601_slo_impact_missing;
+mod pm602_budget_burn_needs_p0;
+mod pm603_prevention_coverage;
+
+/// A rule's identity and documentation.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub default_severity: Severity,
+    /// Markdown: the first line is the summary; the rest explains why, with
+    /// examples and what to do.
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    pub fn summary(&self) -> &'static str {
+        self.doc
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .map_or("", str::trim)
+    }
+    /// Anchor of this rule's section in docs/rules.md.
+    pub fn anchor(&self) -> String {
+        format!("{}-{}", self.code.to_ascii_lowercase(), self.name)
+    }
+}
+
+/// What every rule sees.
+pub struct Context<'a> {
+    pub text: &'a str,
+    pub parsed: &'a Parsed,
+    pub root: Option<&'a Node>,
+    pub inputs: Option<&'a [InputEntry]>,
+    pub citations: &'a [CiteRef],
+    pub config: &'a Config,
+    pub locale: Locale,
+    /// People's names (chat speakers and configured), for PM301.
+    pub people: &'a [String],
+    /// A person's role when the inputs say it (alice → incident commander).
+    pub roles: &'a std::collections::HashMap<String, String>,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>);
+}
+
+/// Declares a rule struct whose `///` doc comment becomes its documentation.
+#[macro_export]
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* $vis:vis struct $name:ident { code: $code:literal, name: $rname:literal, severity: $sev:ident $(,)? }) => {
+        $(#[doc = $doc])*
+        $vis struct $name;
+        impl $name {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                code: $code,
+                name: $rname,
+                default_severity: $crate::diagnostic::Severity::$sev,
+                doc: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+
+/// Formats a message in the context's locale: `tr!(cx, "english {x}", "中文 {x}")`.
+#[macro_export]
+macro_rules! tr {
+    ($cx:expr, $en:literal, $zh:literal $(, $($arg:tt)*)?) => {
+        match $cx.locale {
+            $crate::diagnostic::Locale::En => format!($en $(, $($arg)*)?),
+            $crate::diagnostic::Locale::ZhTw => format!($zh $(, $($arg)*)?),
+        }
+    };
+}
+
+/// Every rule, in code order.
+pub static REGISTRY: &[&dyn Rule] = &[
+    &pm001_yaml_syntax::YamlSyntax,
+    &pm002_missing_field::MissingField,
+    &pm003_wrong_type::WrongType,
+    &pm004_invalid_enum::InvalidEnum,
+    &pm005_unknown_field::UnknownField,
+    &pm006_empty_value::EmptyValue,
+    &pm007_duplicate_key::DuplicateKey,
+    &pm101_too_few_items::TooFewItems,
+    &pm102_out_of_scope_count::OutOfScopeCount,
+    &pm103_too_many_action_items::TooManyActionItems,
+    &pm104_five_whys::FiveWhys,
+    &pm105_action_id::ActionId,
+    &pm106_summary_too_long::SummaryTooLong,
+    &pm201_missing_owner::MissingOwner,
+    &pm202_missing_due::MissingDue,
+    &pm203_invalid_due::InvalidDue,
+    &pm204_missing_success_criteria::MissingSuccessCriteria,
+    &pm401_missing_source::MissingSource,
+    &pm402_unresolved_source::UnresolvedSource,
+    &pm403_unattributed::Unattributed,
+    &pm404_missing_confidence::MissingConfidence,
+    &pm405_low_confidence_unexplained::LowConfidenceUnexplained,
+    &pm406_todo_unspecified::TodoUnspecified,
+    &pm407_todo::Todo,
+    &pm408_inputs_missing::InputsMissing,
+    &pm501_tradeoff_without_downside::TradeoffWithoutDownside,
+    &pm502_decision_chosen_unknown::DecisionChosenUnknown,
+    &pm503_decision_unexplained_rejection::DecisionUnexplainedRejection,
+    &pm601_slo_impact_missing::SloImpactMissing,
+    &pm602_budget_burn_needs_p0::BudgetBurnNeedsP0,
+    &pm603_prevention_coverage::PreventionCoverage,
+];
+
+/// Looks a rule up by code (`PM201`, case-insensitive) or name (`missing-owner`).
+pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
+    REGISTRY
+        .iter()
+        .copied()
+        .find(|r| r.meta().code.eq_ignore_ascii_case(code_or_name) || r.meta().name == code_or_name)
+}
+
+/// One visit of the schema walk.
+pub enum Visit<'a> {
+    /// A map that should have `fields`; `anchor` is where to report a missing field.
+    Map {
+        node: &'a Node,
+        fields: &'static [Field],
+        path: &'a str,
+        spath: &'a str,
+        anchor: Span,
+    },
+    /// A value that should be of `kind`.
+    Value {
+        node: &'a Node,
+        kind: &'static Kind,
+        path: &'a str,
+        spath: &'a str,
+        key_span: Span,
+    },
+}
+
+/// Walks the document along the schema. Values that are `TODO(...)` are not
+/// descended into. Unknown keys are skipped (PM005 reports them).
+pub fn walk_schema<'a>(root: &'a Node, visit: &mut dyn FnMut(Visit<'_>)) {
+    let top: &'static Kind = &TOP_KIND;
+    walk(root, top, "", "", 0..0, visit);
+}
+
+static TOP_KIND: Kind = Kind::Map(crate::schema::TOP);
+
+fn walk(
+    node: &Node,
+    kind: &'static Kind,
+    path: &str,
+    spath: &str,
+    key_span: Span,
+    visit: &mut dyn FnMut(Visit<'_>),
+) {
+    if !path.is_empty() {
+        visit(Visit::Value {
+            node,
+            kind,
+            path,
+            spath,
+            key_span: key_span.clone(),
+        });
+    }
+    if common::is_todo(node) {
+        return;
+    }
+    match (kind, &node.value) {
+        (Kind::Map(fields) | Kind::TextOr(fields), Value::Map(pairs)) => {
+            let anchor = if path.is_empty() {
+                0..0
+            } else if key_span.end > key_span.start {
+                key_span
+            } else {
+                pairs
+                    .first()
+                    .map_or(node.span.start..node.span.start, |p| p.key.span.clone())
+            };
+            visit(Visit::Map {
+                node,
+                fields,
+                path,
+                spath,
+                anchor,
+            });
+            for p in pairs {
+                if let (Some(f), Some(v)) =
+                    (fields.iter().find(|f| f.name == p.key.value), &p.value)
+                {
+                    let cp = common::join(path, &p.key.value);
+                    let cs = common::join(spath, &p.key.value);
+                    walk(v, &f.kind, &cp, &cs, p.key.span.clone(), visit);
+                }
+            }
+        }
+        (Kind::List(inner), Value::Seq(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                let ip = format!("{path}[{i}]");
+                walk(
+                    item,
+                    inner,
+                    &ip,
+                    spath,
+                    item.span.start..item.span.start,
+                    visit,
+                );
+            }
+        }
+        (Kind::Dict(inner), Value::Map(pairs)) => {
+            for p in pairs {
+                if let Some(v) = &p.value {
+                    let cp = common::join(path, &p.key.value);
+                    walk(v, inner, &cp, spath, p.key.span.clone(), visit);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every scalar in the document with its path and schema path (keys of
+/// unknown sections included), for rules that read prose.
+pub fn visit_scalars<'a>(root: &'a Node, f: &mut dyn FnMut(&str, &str, &'a Scalar)) {
+    fn go<'a>(n: &'a Node, path: &str, spath: &str, f: &mut dyn FnMut(&str, &str, &'a Scalar)) {
+        match &n.value {
+            Value::Scalar(s) => f(path, spath, s),
+            Value::Seq(items) => {
+                for (i, it) in items.iter().enumerate() {
+                    go(it, &format!("{path}[{i}]"), spath, f);
+                }
+            }
+            Value::Map(pairs) => {
+                for p in pairs {
+                    if let Some(v) = &p.value {
+                        go(
+                            v,
+                            &common::join(path, &p.key.value),
+                            &common::join(spath, &p.key.value),
+                            f,
+                        );
+                    }
+                }
+            }
+            Value::Alias | Value::Invalid => {}
+        }
+    }
+    go(root, "", "", f);
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::analysis::{analyze, Options};
+    use crate::config::Config;
+    use crate::diagnostic::Diagnostic;
+
+    /// Diagnostics of one rule on a document (no inputs on disk).
+    pub fn run(code: &str, text: &str) -> Vec<Diagnostic> {
+        let cfg = Config::default();
+        analyze(text.to_string(), &Options::new(&cfg))
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == code)
+            .collect()
+    }
+
+    /// The text each diagnostic of `code` points at.
+    pub fn spans<'a>(code: &str, text: &'a str) -> Vec<&'a str> {
+        run(code, text)
+            .iter()
+            .map(|d| &text[d.span.clone()])
+            .collect()
+    }
+}
+
+/// East Asian wide characters (two columns in a terminal).
+pub fn is_wide(c: char) -> bool {
+    pm106_summary_too_long::is_cjk(c)
+        || matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F | 0x1F900..=0x1F9FF)
+}

@@ -1,0 +1,375 @@
+//! The engine's entry point: text in → parsed document, resolved inputs,
+//! citations and diagnostics out. Nothing here knows about LSP.
+
+use crate::citation::{self, CiteKind};
+use crate::config::{Config, Level};
+use crate::diagnostic::{Diagnostic, Locale};
+use crate::inputs::{self, DiskInputs, InputError, InputFile, InputSource};
+use crate::rules::{self, Context, REGISTRY};
+use crate::schema::{self, Kind};
+use crate::syntax::{self, Node, Parsed};
+use crate::text::{LineIndex, Span};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A declared input (`inputs.report: report.md`).
+#[derive(Debug)]
+pub struct InputEntry {
+    pub name: String,
+    pub key_span: Span,
+    pub rel: String,
+    pub value_span: Span,
+    pub file: Result<Arc<InputFile>, InputError>,
+}
+
+/// A citation, located in the postmortem's text.
+#[derive(Clone, Debug)]
+pub struct CiteRef {
+    /// Field path of the value holding it.
+    pub field: String,
+    pub span: Span,
+    pub name_span: Span,
+    pub kind: CiteKind,
+}
+
+pub struct Options<'a> {
+    /// The postmortem's path (None for an unsaved buffer).
+    pub path: Option<&'a Path>,
+    /// The workspace root inputs must stay inside (default: discovered).
+    pub root: Option<&'a Path>,
+    pub config: &'a Config,
+    /// Overrides the config's locale.
+    pub locale: Option<Locale>,
+    pub inputs: &'a dyn InputSource,
+}
+
+impl<'a> Options<'a> {
+    pub fn new(config: &'a Config) -> Self {
+        Options {
+            path: None,
+            root: None,
+            config,
+            locale: None,
+            inputs: &DiskInputs,
+        }
+    }
+}
+
+/// Everything the engine knows about one version of a document.
+pub struct Analysis {
+    pub text: String,
+    pub lines: LineIndex,
+    pub parsed: Parsed,
+    /// `None` when the document has no `inputs` section.
+    pub inputs: Option<Vec<InputEntry>>,
+    pub citations: Vec<CiteRef>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub locale: Locale,
+    /// Names of people (chat speakers, configured), for the blameless rules.
+    pub people: Vec<String>,
+}
+
+impl Analysis {
+    pub fn root(&self) -> Option<&Node> {
+        self.parsed.root.as_ref()
+    }
+    pub fn input(&self, name: &str) -> Option<&InputEntry> {
+        self.inputs.as_ref()?.iter().find(|e| e.name == name)
+    }
+}
+
+pub fn analyze(text: String, opts: &Options) -> Analysis {
+    let parsed = syntax::parse(&text);
+    let lines = LineIndex::new(&text);
+    let locale = opts
+        .locale
+        .or_else(|| opts.config.locale.as_deref().map(Locale::from_tag))
+        .unwrap_or_default();
+    let inputs = parsed.root.as_ref().and_then(|r| load_inputs(r, opts));
+    let citations = parsed
+        .root
+        .as_ref()
+        .map(collect_citations)
+        .unwrap_or_default();
+    let mut people: Vec<String> = opts.config.blameless.people.clone();
+    if let Some(entries) = &inputs {
+        for e in entries.iter().filter(|e| is_chat(e)) {
+            if let Ok(f) = &e.file {
+                for n in crate::analysis::speakers_placeholder(&f.text, &opts.config.blameless.bots)
+                {
+                    if !people.contains(&n) {
+                        people.push(n);
+                    }
+                }
+            }
+        }
+    }
+    let mut a = Analysis {
+        text,
+        lines,
+        parsed,
+        inputs,
+        citations,
+        diagnostics: Vec::new(),
+        locale,
+        people,
+    };
+    a.diagnostics = run_rules(&a, opts.config);
+    a
+}
+
+/// Chat logs are where speaker names come from: inputs whose name or file
+/// name says chat, slack, irc or transcript.
+fn is_chat(e: &InputEntry) -> bool {
+    let hay = format!("{} {}", e.name, e.rel).to_lowercase();
+    ["chat", "slack", "irc", "transcript", "channel"]
+        .iter()
+        .any(|w| hay.contains(w))
+}
+
+fn load_inputs(root: &Node, opts: &Options) -> Option<Vec<InputEntry>> {
+    let pair = root.pair("inputs")?;
+    let mut out = Vec::new();
+    let base = opts.path.and_then(Path::parent).map(Path::to_path_buf);
+    let ws: Option<PathBuf> = match (opts.root, &base) {
+        (Some(r), _) => Some(r.to_path_buf()),
+        (None, Some(b)) => Some(inputs::discover_root(b)),
+        _ => None,
+    };
+    for p in pair.value.as_ref().and_then(Node::as_map).unwrap_or(&[]) {
+        let Some(s) = p.value.as_ref().and_then(Node::as_scalar) else {
+            continue;
+        };
+        let rel = s.value.trim().to_string();
+        if rel.is_empty() {
+            continue;
+        }
+        let file = match (&base, &ws) {
+            (Some(b), Some(w)) => inputs::resolve(b, w, &rel)
+                .and_then(|path| opts.inputs.get(&path, opts.config.max_input_bytes())),
+            _ => Err(InputError::NoBase),
+        };
+        out.push(InputEntry {
+            name: p.key.value.clone(),
+            key_span: p.key.span.clone(),
+            rel,
+            value_span: s.span.clone(),
+            file,
+        });
+    }
+    Some(out)
+}
+
+fn collect_citations(root: &Node) -> Vec<CiteRef> {
+    let mut out = Vec::new();
+    rules::visit_scalars(root, &mut |path, spath, s| {
+        if spath.starts_with("inputs") {
+            return;
+        }
+        let found = citation::find(&s.value);
+        let is_source = matches!(schema::lookup(spath).map(|f| &f.kind), Some(Kind::Source));
+        if found.is_empty() && is_source && !s.is_null() {
+            // `source: [report §3, chat L4]` is a YAML list of bare citations,
+            // and `source: report §3` a bare one.
+            if let Some(f) = citation::parse_body(&s.value) {
+                out.push(CiteRef {
+                    field: path.to_string(),
+                    span: s.src_span(f.span),
+                    name_span: s.src_span(f.name_span),
+                    kind: f.kind,
+                });
+            }
+            return;
+        }
+        for f in found {
+            out.push(CiteRef {
+                field: path.to_string(),
+                span: s.src_span(f.span),
+                name_span: s.src_span(f.name_span),
+                kind: f.kind,
+            });
+        }
+    });
+    out
+}
+
+fn run_rules(a: &Analysis, config: &Config) -> Vec<Diagnostic> {
+    let roles = HashMap::new();
+    let cx = Context {
+        text: &a.text,
+        parsed: &a.parsed,
+        root: a.parsed.root.as_ref(),
+        inputs: a.inputs.as_deref(),
+        citations: &a.citations,
+        config,
+        locale: a.locale,
+        people: &a.people,
+        roles: &roles,
+    };
+    let mut out = Vec::new();
+    let suppress = Suppressions::scan(&a.text, &a.lines);
+    for rule in REGISTRY {
+        let meta = rule.meta();
+        let level = config.level(meta.code, meta.name);
+        if level == Some(Level::Off)
+            || suppress
+                .file
+                .iter()
+                .any(|c| c == meta.code || c == meta.name)
+        {
+            continue;
+        }
+        let start = out.len();
+        rule.check(&cx, &mut out);
+        for d in &mut out[start..] {
+            if let Some(Level::On(sev)) = level {
+                d.severity = sev;
+            }
+        }
+    }
+    out.retain(|d| !suppress.hides(d, &a.lines));
+    out.sort_by(|x, y| x.span.start.cmp(&y.span.start).then(x.code.cmp(y.code)));
+    out
+}
+
+/// `# postmortem-lsp: ignore PM201` (this line or the next) and
+/// `# postmortem-lsp: ignore-file PM305`. Codes or rule names; none means all.
+struct Suppressions {
+    /// (line, codes; empty = every rule)
+    lines: Vec<(usize, Vec<String>)>,
+    file: Vec<String>,
+}
+
+impl Suppressions {
+    fn scan(text: &str, li: &LineIndex) -> Self {
+        let mut s = Suppressions {
+            lines: Vec::new(),
+            file: Vec::new(),
+        };
+        if !text.contains("postmortem-lsp:") {
+            return s;
+        }
+        for line in 0..li.line_count() {
+            let t = &text[li.line_span(text, line)];
+            let Some(at) = t.find("postmortem-lsp:") else {
+                continue;
+            };
+            let before = t[..at].trim_end();
+            let Some(hash_prefix) = before.strip_suffix('#') else {
+                continue;
+            };
+            if !(hash_prefix.is_empty() || hash_prefix.ends_with([' ', '\t'])) {
+                continue;
+            }
+            let rest = t[at + "postmortem-lsp:".len()..].trim();
+            let (kind, codes) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            let codes: Vec<String> = codes
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(|c| c.to_ascii_uppercase().replace("PM", "PM"))
+                .collect();
+            let codes: Vec<String> = codes
+                .into_iter()
+                .map(|c| {
+                    if c.starts_with("PM") {
+                        c
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect();
+            match kind {
+                "ignore-file" => s.file.extend(if codes.is_empty() {
+                    vec!["*".to_string()]
+                } else {
+                    codes
+                }),
+                "ignore" => {
+                    // A comment alone on its line covers the next line; at the end of a line, that line.
+                    let target = if hash_prefix.trim().is_empty() {
+                        line + 1
+                    } else {
+                        line
+                    };
+                    s.lines.push((target, codes));
+                }
+                _ => {}
+            }
+        }
+        if s.file.iter().any(|c| c == "*") {
+            s.file = crate::rules::REGISTRY
+                .iter()
+                .map(|r| r.meta().code.to_string())
+                .collect();
+        }
+        s
+    }
+
+    fn hides(&self, d: &Diagnostic, li: &LineIndex) -> bool {
+        if self.lines.is_empty() {
+            return false;
+        }
+        let line = li.line_of(d.span.start);
+        let name = rules::find(d.code).map_or("", |r| r.meta().name);
+        self.lines.iter().any(|(l, codes)| {
+            *l == line && (codes.is_empty() || codes.iter().any(|c| c == d.code || c == name))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(t: &str) -> Vec<&'static str> {
+        let cfg = Config::default();
+        analyze(t.to_string(), &Options::new(&cfg))
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    }
+
+    #[test]
+    fn suppression_comments() {
+        let t = "action_items:\n  # postmortem-lsp: ignore PM201\n  - id: AI-001\n    due: 2026-12-01 # postmortem-lsp: ignore missing-success-criteria\n";
+        let c = codes(t);
+        assert!(!c.contains(&"PM201"));
+        let t2 = "action_items:\n  - id: AI-001\n";
+        assert!(codes(t2).contains(&"PM201"));
+        let t3 = "# postmortem-lsp: ignore-file PM201, PM202\naction_items:\n  - id: AI-001\n";
+        let c3 = codes(t3);
+        assert!(!c3.contains(&"PM201") && !c3.contains(&"PM202") && c3.contains(&"PM204"));
+    }
+
+    #[test]
+    fn configured_levels() {
+        let cfg = Config::parse_toml("[rules]\nPM201 = \"off\"\nPM202 = \"hint\"\n", None);
+        let a = analyze(
+            "action_items:\n  - id: AI-001\n".into(),
+            &Options::new(&cfg),
+        );
+        assert!(!a.diagnostics.iter().any(|d| d.code == "PM201"));
+        assert!(a
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "PM202")
+            .all(|d| d.severity == crate::diagnostic::Severity::Hint));
+    }
+
+    #[test]
+    fn citations_in_flow_lists_and_strings() {
+        let cfg = Config::default();
+        let t = "root_cause:\n  source: [report §3, chat L4]\nwhat_went_well:\n  - \"fast rollback [runbook §2]\"\n";
+        let a = analyze(t.into(), &Options::new(&cfg));
+        let spans: Vec<&str> = a.citations.iter().map(|c| &t[c.span.clone()]).collect();
+        assert_eq!(spans, vec!["report §3", "chat L4", "[runbook §2]"]);
+    }
+}
+
+// Wired to rules::blameless::chat_speakers once that module lands.
+fn speakers_placeholder(_text: &str, _bots: &[String]) -> Vec<String> {
+    Vec::new()
+}

@@ -1,0 +1,203 @@
+//! `postmortem-lsp check`.
+
+use super::output::{self, FileReport, Format};
+use crate::analysis::{analyze, Options};
+use crate::config::Config;
+use crate::diagnostic::Locale;
+use std::path::{Path, PathBuf};
+
+struct Args {
+    paths: Vec<PathBuf>,
+    format: Format,
+    deny_warnings: bool,
+    root: Option<PathBuf>,
+    locale: Option<Locale>,
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut a = Args {
+        paths: Vec::new(),
+        format: Format::Text,
+        deny_warnings: false,
+        root: None,
+        locale: None,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or(format!("`{name}` needs a value"))
+        };
+        match flag {
+            "--format" | "-f" => {
+                let v = value("--format")?;
+                a.format = Format::parse(&v).ok_or(format!(
+                    "unknown format `{v}`; use text, json, sarif or github"
+                ))?;
+            }
+            "--deny" => {
+                let v = value("--deny")?;
+                if v != "warnings" {
+                    return Err(format!(
+                        "`--deny {v}` is not supported; use `--deny warnings`"
+                    ));
+                }
+                a.deny_warnings = true;
+            }
+            "--root" => a.root = Some(PathBuf::from(value("--root")?)),
+            "--locale" => a.locale = Some(Locale::from_tag(&value("--locale")?)),
+            f if f.starts_with('-') => return Err(format!("unknown option `{f}`")),
+            p => a.paths.push(PathBuf::from(p)),
+        }
+    }
+    if a.paths.is_empty() {
+        a.paths.push(PathBuf::from("."));
+    }
+    Ok(a)
+}
+
+/// Postmortems under `dir` (skipping hidden folders, target and node_modules).
+pub fn find_postmortems(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let Ok(ft) = e.file_type() else { continue };
+        let p = e.path();
+        if ft.is_dir() {
+            if name.starts_with('.') || name == "target" || name == "node_modules" {
+                continue;
+            }
+            find_postmortems(&p, out)?;
+        } else if ft.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
+            let by_name = crate::detect::is_postmortem(&p, None);
+            if by_name
+                || std::fs::read_to_string(&p).is_ok_and(|t| crate::detect::has_incident_ref(&t))
+            {
+                out.push(p);
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn run(args: &[String]) -> i32 {
+    let a = match parse(args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("postmortem-lsp check: {e}.\n\n{}", super::USAGE);
+            return 2;
+        }
+    };
+    let mut files = Vec::new();
+    for p in &a.paths {
+        if p.is_dir() {
+            if let Err(e) = find_postmortems(p, &mut files) {
+                eprintln!(
+                    "postmortem-lsp check: can't read folder {}: {e}",
+                    p.display()
+                );
+                return 2;
+            }
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            eprintln!("postmortem-lsp check: {} does not exist.", p.display());
+            return 2;
+        }
+    }
+    if files.is_empty() {
+        eprintln!("postmortem-lsp check: no postmortems found in {}. Name them postmortem.yaml or *.postmortem.yaml, or give a file path.", a.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        return 2;
+    }
+    let reports = check_files(&files, a.root.as_deref(), a.locale);
+    let mut io_failed = false;
+    for r in &reports {
+        if let Some(e) = &r.io_error {
+            eprintln!("postmortem-lsp check: can't read {}: {e}", r.path.display());
+            io_failed = true;
+        }
+        for p in &r.config_problems {
+            eprintln!("postmortem-lsp: {p}");
+        }
+    }
+    let summary = output::Summary::of(&reports);
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = output::write(&mut stdout, a.format, &reports, &summary) {
+        eprintln!("postmortem-lsp check: can't write output: {e}");
+        return 2;
+    }
+    if io_failed {
+        2
+    } else if summary.errors > 0 || (a.deny_warnings && summary.warnings > 0) {
+        1
+    } else {
+        0
+    }
+}
+
+/// Checks files on all cores, keeping their order.
+pub fn check_files(
+    files: &[PathBuf],
+    root: Option<&Path>,
+    locale: Option<Locale>,
+) -> Vec<FileReport> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len())
+        .max(1);
+    let mut slots: Vec<Option<FileReport>> = (0..files.len()).map(|_| None).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(f) = files.get(i) else { break };
+                let r = check_one(f, root, locale);
+                if let Ok(mut v) = results.lock() {
+                    v.push((i, r));
+                }
+            });
+        }
+    });
+    for (i, r) in results.into_inner().unwrap_or_default() {
+        slots[i] = Some(r);
+    }
+    slots.into_iter().flatten().collect()
+}
+
+fn check_one(path: &Path, root: Option<&Path>, locale: Option<Locale>) -> FileReport {
+    let text = match std::fs::read(path) {
+        Ok(b) => match String::from_utf8(b) {
+            Ok(t) => t,
+            Err(_) => {
+                return FileReport::io_error(
+                    path,
+                    "the file is not UTF-8 text; save it as UTF-8".into(),
+                )
+            }
+        },
+        Err(e) => return FileReport::io_error(path, e.to_string()),
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let config = Config::discover(dir);
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let root_abs = root.map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.to_path_buf()));
+    let mut opts = Options::new(&config);
+    opts.path = Some(&abs);
+    opts.root = root_abs.as_deref();
+    opts.locale = locale;
+    let a = analyze(text, &opts);
+    FileReport::new(path, a, config.problems.clone())
+}

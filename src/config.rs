@@ -1,0 +1,237 @@
+//! Configuration: `.postmortem-lsp.toml` in the document's folder or any
+//! parent, overridden by the editor's `postmortem` settings.
+
+use crate::diagnostic::Severity;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = ".postmortem-lsp.toml";
+
+/// A rule's configured level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Level> {
+        if s.eq_ignore_ascii_case("off") || s.eq_ignore_ascii_case("none") {
+            Some(Level::Off)
+        } else {
+            Severity::parse(s).map(Level::On)
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InputsConfig {
+    pub max_bytes: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BlamelessConfig {
+    pub people: Vec<String>,
+    pub allow: Vec<String>,
+    pub bots: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+struct RawConfig {
+    rules: BTreeMap<String, String>,
+    inputs: InputsConfig,
+    blameless: BlamelessConfig,
+    locale: Option<String>,
+    claude: Option<toml::Table>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Rule code or name → level.
+    pub rules: BTreeMap<String, Level>,
+    pub inputs: InputsConfig,
+    pub blameless: BlamelessConfig,
+    pub locale: Option<String>,
+    /// The `[claude]` table, read by the drafting client.
+    pub claude: toml::Table,
+    /// The file this came from, if any.
+    pub path: Option<PathBuf>,
+    /// Problems found while reading configuration, to show the user.
+    pub problems: Vec<String>,
+}
+
+impl Config {
+    pub fn max_input_bytes(&self) -> u64 {
+        self.inputs
+            .max_bytes
+            .unwrap_or(crate::inputs::DEFAULT_MAX_BYTES)
+    }
+
+    /// The configured level for a rule, by code or by name.
+    pub fn level(&self, code: &str, name: &str) -> Option<Level> {
+        self.rules
+            .get(code)
+            .or_else(|| self.rules.get(name))
+            .copied()
+    }
+
+    pub fn parse_toml(text: &str, path: Option<PathBuf>) -> Config {
+        let mut cfg = Config {
+            path: path.clone(),
+            ..Config::default()
+        };
+        let shown = path
+            .as_ref()
+            .map_or_else(|| CONFIG_FILE.to_string(), |p| p.display().to_string());
+        match toml::from_str::<RawConfig>(text) {
+            Ok(raw) => {
+                for (k, v) in raw.rules {
+                    match Level::parse(&v) {
+                        Some(l) => {
+                            cfg.rules.insert(k, l);
+                        }
+                        None => cfg.problems.push(format!("{shown}: `[rules] {k} = \"{v}\"` is not a level; use off, hint, info, warning or error.")),
+                    }
+                }
+                cfg.inputs = raw.inputs;
+                cfg.blameless = raw.blameless;
+                cfg.locale = raw.locale;
+                cfg.claude = raw.claude.unwrap_or_default();
+            }
+            Err(e) => cfg.problems.push(format!(
+                "{shown} could not be read, so defaults apply: {}",
+                e.message()
+            )),
+        }
+        cfg
+    }
+
+    /// The nearest `.postmortem-lsp.toml` at or above `dir`, parsed.
+    pub fn discover(dir: &Path) -> Config {
+        let mut cur = Some(dir);
+        while let Some(d) = cur {
+            let p = d.join(CONFIG_FILE);
+            if p.is_file() {
+                return match std::fs::read_to_string(&p) {
+                    Ok(t) => Config::parse_toml(&t, Some(p)),
+                    Err(e) => Config {
+                        problems: vec![format!(
+                            "{} could not be read ({e}); defaults apply.",
+                            p.display()
+                        )],
+                        ..Config::default()
+                    },
+                };
+            }
+            cur = d.parent();
+        }
+        Config::default()
+    }
+
+    /// Apply the editor's `postmortem` settings on top (they win).
+    /// Shape: `{ "rules": {"PM305": "off"}, "inputs": {"maxBytes": n}, "blameless": {"people": [], "allow": [], "bots": []}, "locale": "zh-TW", "claude": {...} }`.
+    pub fn merge_client(&mut self, v: &serde_json::Value) {
+        if let Some(rules) = v.get("rules").and_then(|r| r.as_object()) {
+            for (k, lv) in rules {
+                match lv.as_str().and_then(Level::parse) {
+                    Some(l) => {
+                        self.rules.insert(k.clone(), l);
+                    }
+                    None => self.problems.push(format!("Setting `postmortem.rules.{k}` is not a level; use off, hint, info, warning or error.")),
+                }
+            }
+        }
+        if let Some(n) = v
+            .pointer("/inputs/maxBytes")
+            .or_else(|| v.pointer("/inputs/max_bytes"))
+            .and_then(|n| n.as_u64())
+        {
+            self.inputs.max_bytes = Some(n);
+        }
+        let strings = |p: &str| -> Option<Vec<String>> {
+            v.pointer(p).and_then(|a| a.as_array()).map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_string))
+                    .collect()
+            })
+        };
+        if let Some(p) = strings("/blameless/people") {
+            self.blameless.people.extend(p);
+        }
+        if let Some(p) = strings("/blameless/allow") {
+            self.blameless.allow.extend(p);
+        }
+        if let Some(p) = strings("/blameless/bots") {
+            self.blameless.bots.extend(p);
+        }
+        if let Some(l) = v
+            .get("locale")
+            .and_then(|l| l.as_str())
+            .filter(|l| !l.is_empty() && *l != "auto")
+        {
+            self.locale = Some(l.to_string());
+        }
+        if let Some(c) = v.get("claude").and_then(|c| c.as_object()) {
+            for (k, val) in c {
+                let key = match k.as_str() {
+                    "baseUrl" => "base_url",
+                    "maxTokens" => "max_tokens",
+                    "timeoutS" | "timeout" => "timeout_s",
+                    "structuredOutput" => "structured_output",
+                    "promptsDir" => "prompts_dir",
+                    "apiKey" => continue, // never stored in config; the server keeps it in memory only
+                    other => other,
+                };
+                if let Some(t) = json_to_toml(val) {
+                    self.claude.insert(key.to_string(), t);
+                }
+            }
+        }
+    }
+}
+
+fn json_to_toml(v: &serde_json::Value) -> Option<toml::Value> {
+    Some(match v {
+        serde_json::Value::Bool(b) => toml::Value::Boolean(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => toml::Value::Integer(i),
+            None => toml::Value::Float(n.as_f64()?),
+        },
+        serde_json::Value::String(s) => toml::Value::String(s.clone()),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_levels_and_sections() {
+        let c = Config::parse_toml("[rules]\nPM305 = \"off\"\nmissing-owner = \"warning\"\nPM1 = \"loud\"\n[inputs]\nmax_bytes = 10\n[blameless]\npeople = [\"alice\"]\n", None);
+        assert_eq!(c.level("PM305", "vague-action"), Some(Level::Off));
+        assert_eq!(
+            c.level("PM201", "missing-owner"),
+            Some(Level::On(Severity::Warning))
+        );
+        assert_eq!(c.max_input_bytes(), 10);
+        assert_eq!(c.blameless.people, vec!["alice"]);
+        assert_eq!(c.problems.len(), 1);
+        let mut c = c;
+        c.merge_client(&serde_json::json!({"rules": {"PM305": "error"}, "claude": {"model": "m", "apiKey": "sk-secret"}}));
+        assert_eq!(c.level("PM305", "x"), Some(Level::On(Severity::Error)));
+        assert_eq!(c.claude.get("model").and_then(|m| m.as_str()), Some("m"));
+        assert!(c.claude.get("apiKey").is_none() && c.claude.get("api_key").is_none());
+    }
+
+    #[test]
+    fn broken_toml_is_reported_not_fatal() {
+        let c = Config::parse_toml("[rules\n", None);
+        assert_eq!(c.problems.len(), 1);
+        assert!(c.rules.is_empty());
+    }
+}

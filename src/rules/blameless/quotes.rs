@@ -1,0 +1,121 @@
+//! Evidence that is not the author's voice: quoted speech ("…", “…”, 「…」,
+//! 『…』), code spans (`…`), bracketed citations ([chat L14], 【…】) and
+//! links. The checks read a masked copy of the text where these are blanked
+//! out with spaces, so byte offsets stay the same.
+
+use std::ops::Range;
+
+/// Longest bracketed citation that is still treated as a citation.
+const MAX_CITATION: usize = 120;
+
+/// Byte ranges of quoted, cited or linked material in `text`.
+pub(crate) fn evidence_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let found = match c {
+            '“' => closing(text, i, '“', '”', usize::MAX),
+            '「' => closing(text, i, '「', '」', usize::MAX),
+            '『' => closing(text, i, '『', '』', usize::MAX),
+            '【' => closing(text, i, '【', '】', MAX_CITATION),
+            '《' => closing(text, i, '《', '》', MAX_CITATION),
+            '[' => closing(text, i, '[', ']', MAX_CITATION).filter(|r| !text[r.clone()].contains('\n')),
+            '"' => plain_quote(text, i, '"'),
+            '`' => plain_quote(text, i, '`'),
+            'h' if text[i..].starts_with("http://") || text[i..].starts_with("https://") => {
+                let len: usize = text[i..]
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '”' | '」' | '>' | ')'))
+                    .map(char::len_utf8)
+                    .sum();
+                Some(i..i + len)
+            }
+            _ => None,
+        };
+        match found {
+            Some(r) if r.end > i => {
+                i = r.end;
+                spans.push(r);
+            }
+            _ => i += c.len_utf8(),
+        }
+    }
+    spans
+}
+
+/// The span from an opener at `start` through its (nesting-aware) closer.
+fn closing(text: &str, start: usize, open: char, close: char, max: usize) -> Option<Range<usize>> {
+    let mut depth = 0usize;
+    for (j, c) in text[start..].char_indices() {
+        if j > max {
+            return None;
+        }
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth = depth.saturating_sub(1);
+            if depth == 0 {
+                return Some(start..start + j + c.len_utf8());
+            }
+        }
+    }
+    None
+}
+
+/// A symmetric quote: from `start` to the next same mark.
+fn plain_quote(text: &str, start: usize, mark: char) -> Option<Range<usize>> {
+    let body = start + mark.len_utf8();
+    text[body..]
+        .find(mark)
+        .map(|j| start..body + j + mark.len_utf8())
+}
+
+/// `text` with every evidence span blanked out (byte for byte).
+pub(crate) fn mask(text: &str) -> String {
+    let spans = evidence_spans(text);
+    if spans.is_empty() {
+        return text.to_string();
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for r in spans {
+        for b in &mut bytes[r] {
+            *b = b' ';
+        }
+    }
+    // Spans start and end on character boundaries, so this cannot fail; fall
+    // back to the original text rather than panic if it ever did.
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_quotes_citations_and_code() {
+        let t = "He said “we should have” [chat L14] and 「是他的錯」 `rm -rf` end";
+        let m = mask(t);
+        assert_eq!(m.len(), t.len());
+        assert!(!m.contains("should"));
+        assert!(!m.contains("L14"));
+        assert!(!m.contains("他的錯"));
+        assert!(!m.contains("rm"));
+        assert!(m.contains("He said"));
+        assert!(m.ends_with(" end"));
+    }
+
+    #[test]
+    fn unbalanced_quote_is_left_alone() {
+        let t = "a 5\" disk and bob";
+        assert_eq!(mask(t), t);
+    }
+
+    #[test]
+    fn nested_cjk_quotes() {
+        let t = "「外『內』外」後";
+        assert_eq!(mask(t).trim(), "後");
+    }
+}

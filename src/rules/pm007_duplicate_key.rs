@@ -1,0 +1,58 @@
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostic::Diagnostic;
+use crate::syntax::{Node, Value};
+
+crate::declare_rule! {
+    /// A key appears twice in the same map.
+    ///
+    /// YAML keeps only one of the two values, so half of what was written is silently
+    /// lost. Merge the two entries into one. Reported on the repeated key.
+    pub struct DuplicateKey { code: "PM007", name: "duplicate-key", severity: Error }
+}
+
+impl Rule for DuplicateKey {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        fn go(n: &Node, path: &str, cx: &Context, out: &mut Vec<Diagnostic>) {
+            match &n.value {
+                Value::Map(pairs) => {
+                    for (i, p) in pairs.iter().enumerate() {
+                        let key = &p.key.value;
+                        if pairs[..i].iter().any(|q| &q.key.value == key) {
+                            let at = super::common::join(path, key);
+                            out.push(Diagnostic::new(DuplicateKey::META.code, DuplicateKey::META.default_severity, p.key.span.clone(), at, crate::tr!(cx, "`{key}` appears twice here; YAML keeps only one of them. Merge the two entries.", "`{key}` 在此重複出現;YAML 只會保留其中一個。請合併兩筆內容。")));
+                        }
+                        if let Some(v) = &p.value {
+                            go(v, &super::common::join(path, key), cx, out);
+                        }
+                    }
+                }
+                Value::Seq(items) => {
+                    for (i, it) in items.iter().enumerate() {
+                        go(it, &format!("{path}[{i}]"), cx, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(root) = cx.root {
+            go(root, "", cx, out);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::run;
+
+    #[test]
+    fn repeated_keys_at_any_depth() {
+        let t = "root_cause:\n  source: a\n  source: b\nroot_cause: x\n";
+        let d = run("PM007", t);
+        assert_eq!(d.len(), 2);
+        assert_eq!(d[0].field, "root_cause.source");
+        assert_eq!(&t[d[1].span.clone()], "root_cause");
+    }
+}
