@@ -114,7 +114,7 @@ impl ClaudeClient {
         })?;
         if url.scheme() != "https" && url.scheme() != "http" {
             return Err(ClaudeError::InvalidConfig(format!(
-                "`base_url` must start with https:// (it starts with {}://)",
+                "`base_url` must start with https:// or http:// (it starts with {}://)",
                 url.scheme()
             )));
         }
@@ -343,6 +343,11 @@ impl ClaudeClient {
             for ev in events {
                 acc.handle(ev, on_event, &self.key)
                     .map_err(Failure::Final)?;
+                if cancel.is_cancelled() {
+                    // Cancelled from inside `on_event`: stop here too.
+                    drop(resp);
+                    return Err(Failure::Final(ClaudeError::Cancelled));
+                }
                 if acc.done {
                     drop(resp);
                     return Ok(MessageOutcome {
@@ -409,8 +414,11 @@ impl ClaudeClient {
             400 => Failure::Final(ClaudeError::BadRequest(info)),
             401 => Failure::Final(ClaudeError::Unauthorized(info)),
             403 => Failure::Final(ClaudeError::PermissionDenied(info)),
-            404 => Failure::Final(ClaudeError::NotFound {
+            404 if info.error_type.is_some() => Failure::Final(ClaudeError::NotFound {
                 model: self.cfg.model.clone(),
+                info,
+            }),
+            404 => Failure::Final(ClaudeError::EndpointNotFound {
                 url: self.shown_base.clone(),
                 info,
             }),

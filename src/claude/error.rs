@@ -57,12 +57,10 @@ pub enum ClaudeError {
     Unauthorized(ApiErrorInfo),
     /// 403 `permission_error`.
     PermissionDenied(ApiErrorInfo),
-    /// 404: with an Anthropic error body it is the model; without one, the URL.
-    NotFound {
-        model: String,
-        url: String,
-        info: ApiErrorInfo,
-    },
+    /// 404 `not_found_error` from the API: the model does not exist for this key.
+    NotFound { model: String, info: ApiErrorInfo },
+    /// 404 without an Anthropic error body: `base_url` points elsewhere.
+    EndpointNotFound { url: String, info: ApiErrorInfo },
     /// 413 `request_too_large`.
     RequestTooLarge(ApiErrorInfo),
     /// 429 after the retries ran out (or `retry-after` asked for too long).
@@ -126,19 +124,14 @@ impl ClaudeError {
                  in the Anthropic Console.",
                 info.said()
             ),
-            NotFound { model, url, info } => {
-                if info.error_type.is_some() {
-                    format!(
-                        "Model `{model}` was not found (404). Set `[claude] model` in .postmortem-lsp.toml \
-                         (or `postmortem.claude.model`) to a model your key can use."
-                    )
-                } else {
-                    format!(
-                        "{url} answered 404 Not Found. Check ANTHROPIC_BASE_URL or `[claude] base_url`: it should \
-                         point at the Anthropic API."
-                    )
-                }
-            }
+            NotFound { model, .. } => format!(
+                "Model `{model}` was not found (404). Set `[claude] model` in .postmortem-lsp.toml \
+                 (or `postmortem.claude.model`) to a model your key can use."
+            ),
+            EndpointNotFound { url, .. } => format!(
+                "{url} answered 404 Not Found. Check ANTHROPIC_BASE_URL or `[claude] base_url`: it should \
+                 point at the Anthropic API."
+            ),
             RequestTooLarge(_) => "The inputs are too large for one request (413). Lower `[inputs] max_bytes` in \
                                    .postmortem-lsp.toml or shorten the inputs, then try again."
                 .to_string(),
@@ -202,7 +195,7 @@ impl ClaudeError {
                 if msg.is_empty() {
                     format!("{what} while answering ({kind}). Try again in a moment.")
                 } else {
-                    format!("{what} while answering ({kind}: {}) Try again in a moment.", end_sentence(msg))
+                    format!("{what} while answering: {} ({kind}). Try again in a moment.", msg.trim_end_matches('.'))
                 }
             }
             MalformedStream(m) => format!(
@@ -230,6 +223,7 @@ impl ClaudeError {
             BadRequest(i) | Unauthorized(i) | PermissionDenied(i) | RequestTooLarge(i)
             | UnexpectedStatus(i) => Some(i),
             NotFound { info, .. }
+            | EndpointNotFound { info, .. }
             | RateLimited { info, .. }
             | Overloaded { info, .. }
             | Server { info, .. } => Some(info),

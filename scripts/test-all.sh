@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting-independent Rust tests (unit, fixtures,
+# LSP over stdio, CLI, Claude client against the local fake server), then the
+# editor end-to-end tests when their tools can be installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --locked --bins
+cargo test --locked --all-targets 2>&1 | tee target/test-output.txt
+# cargo test prints one "test result:" line per test binary; add them up.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
+     END { printf "rust: %d passed, %d failed, %d skipped\n", p, f, s }' target/test-output.txt
+
+if [[ -x editors/nvim/test/run.sh ]]; then
+  editors/nvim/test/run.sh
+fi

@@ -1,0 +1,299 @@
+//! A minimal, blocking LSP client for tests: Content-Length framing, request
+//! ids, automatic answers to server requests, and waiting for notifications.
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Generous: only to stop a broken test from hanging, never a performance bound.
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
+pub struct Client {
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
+    rx: Receiver<Value>,
+    next_id: i64,
+    /// Notifications and server requests seen so far, in order.
+    pub seen: Vec<Value>,
+    pub child: Option<std::process::Child>,
+    /// Answers to `workspace/configuration`.
+    pub settings: Arc<Mutex<Value>>,
+}
+
+pub fn write_msg(w: &mut dyn Write, v: &Value) -> std::io::Result<()> {
+    let body = serde_json::to_vec(v)?;
+    write!(w, "Content-Length: {}\r\n\r\n", body.len())?;
+    w.write_all(&body)?;
+    w.flush()
+}
+
+pub fn read_msg(r: &mut dyn BufRead) -> Option<Value> {
+    let mut len = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            len = v.trim().parse::<usize>().ok();
+        }
+    }
+    let mut buf = vec![0; len?];
+    r.read_exact(&mut buf).ok()?;
+    serde_json::from_slice(&buf).ok()
+}
+
+impl Client {
+    pub fn new(reader: Box<dyn Read + Send>, writer: Box<dyn Write + Send>) -> Client {
+        let (tx, rx) = channel();
+        let writer: Arc<Mutex<Box<dyn Write + Send>>> = Arc::new(Mutex::new(writer));
+        let settings = Arc::new(Mutex::new(json!({})));
+        let w2 = writer.clone();
+        let s2 = settings.clone();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(reader);
+            while let Some(msg) = read_msg(&mut r) {
+                // Answer server→client requests so the server never waits on us.
+                if msg.get("id").is_some() && msg.get("method").is_some() {
+                    let method = msg["method"].as_str().unwrap_or("");
+                    let result = match method {
+                        "workspace/configuration" => {
+                            let n = msg["params"]["items"].as_array().map_or(1, |a| a.len());
+                            let s = s2.lock().map(|s| s.clone()).unwrap_or(Value::Null);
+                            json!((0..n).map(|_| s.clone()).collect::<Vec<_>>())
+                        }
+                        "workspace/applyEdit" => json!({"applied": true}),
+                        _ => Value::Null,
+                    };
+                    if let Ok(mut w) = w2.lock() {
+                        let _ = write_msg(
+                            &mut **w,
+                            &json!({"jsonrpc": "2.0", "id": msg["id"], "result": result}),
+                        );
+                    }
+                }
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        Client {
+            writer,
+            rx,
+            next_id: 1,
+            seen: Vec::new(),
+            child: None,
+            settings,
+        }
+    }
+
+    /// Spawns the built binary.
+    pub fn spawn(bin: &str, args: &[&str]) -> Client {
+        let mut child = std::process::Command::new(bin)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn the server");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut c = Client::new(Box::new(stdout), Box::new(stdin));
+        c.child = Some(child);
+        c
+    }
+
+    /// Runs the server in this process over a socket pair.
+    pub fn in_process() -> Client {
+        let (ours, theirs) = std::os::unix::net::UnixStream::pair().expect("socketpair");
+        theirs.set_nonblocking(true).expect("nonblocking");
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let s = tokio::net::UnixStream::from_std(theirs).expect("tokio stream");
+                let (r, w) = s.into_split();
+                postmortem_lsp::lsp::serve(r, w).await;
+            });
+        });
+        let r = ours.try_clone().expect("clone");
+        Client::new(Box::new(r), Box::new(ours))
+    }
+
+    pub fn send(&mut self, v: Value) {
+        let mut w = self.writer.lock().expect("writer");
+        write_msg(&mut **w, &v).expect("write to server");
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and waits for its response (the whole message).
+    pub fn request_full(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let msg = self
+                .recv_until(deadline)
+                .unwrap_or_else(|| panic!("no response to {method}"));
+            if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
+                return msg;
+            }
+            self.seen.push(msg);
+        }
+    }
+
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let r = self.request_full(method, params);
+        assert!(r.get("error").is_none(), "{method} failed: {r}");
+        r["result"].clone()
+    }
+
+    fn recv_until(&mut self, deadline: Instant) -> Option<Value> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match self.rx.recv_timeout(left) {
+            Ok(v) => Some(v),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
+        }
+    }
+
+    /// Waits for a notification (or server request) matching `pred`, looking at
+    /// those already seen first (and consuming the one returned).
+    pub fn wait_for(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self
+            .seen
+            .iter()
+            .position(|m| m["method"] == method && pred(&m["params"]))
+        {
+            return self.seen.remove(i)["params"].clone();
+        }
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let msg = self
+                .recv_until(deadline)
+                .unwrap_or_else(|| panic!("no {method} arrived; seen: {:?}", self.seen));
+            if msg["method"] == method && pred(&msg["params"]) {
+                return msg["params"].clone();
+            }
+            self.seen.push(msg);
+        }
+    }
+
+    /// The next publishDiagnostics for `uri` with at least `version`.
+    pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let p = self.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && p["version"].as_i64().unwrap_or(-1) >= version
+        });
+        p["diagnostics"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn initialize(&mut self, root: &Path, encodings: &[&str], extra_caps: Value) -> Value {
+        let mut caps = json!({
+            "general": {"positionEncodings": encodings},
+            "textDocument": {"hover": {"contentFormat": ["markdown", "plaintext"]}, "publishDiagnostics": {}},
+            "workspace": {"configuration": true, "workspaceFolders": true},
+            "window": {"workDoneProgress": true}
+        });
+        merge(&mut caps, &extra_caps);
+        let root_uri = file_uri(root);
+        let r = self.request("initialize", json!({"processId": null, "rootUri": root_uri, "capabilities": caps, "workspaceFolders": [{"uri": root_uri, "name": "ws"}]}));
+        self.notify("initialized", json!({}));
+        r
+    }
+
+    pub fn open(&mut self, path: &Path, text: &str) -> String {
+        let uri = file_uri(path);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+        uri
+    }
+
+    pub fn shutdown(mut self) {
+        let _ = self.request_full("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        if let Some(mut c) = self.child.take() {
+            let deadline = Instant::now() + PATIENCE;
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = c.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            let _ = c.kill();
+            panic!("server did not exit after `exit`");
+        }
+    }
+}
+
+fn merge(a: &mut Value, b: &Value) {
+    if let (Some(ao), Some(bo)) = (a.as_object_mut(), b.as_object()) {
+        for (k, v) in bo {
+            match ao.get_mut(k) {
+                Some(x) if x.is_object() && v.is_object() => merge(x, v),
+                _ => {
+                    ao.insert(k.clone(), v.clone());
+                }
+            }
+        }
+    }
+}
+
+pub fn file_uri(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    let mut out = String::from("file://");
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A fresh workspace folder under the target dir, with the given files.
+pub fn workspace(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pm-ws-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join(".postmortem-lsp.toml"), "").expect("config");
+    for (f, t) in files {
+        let p = dir.join(f);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("mkdir");
+        }
+        std::fs::write(p, t).expect("write");
+    }
+    std::fs::canonicalize(&dir).expect("canonical")
+}
+
+/// (line, character) of the first occurrence of `needle` in `text`, in UTF-16 or UTF-8 units.
+pub fn pos_of(text: &str, needle: &str, utf8: bool) -> (u64, u64) {
+    let off = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in text"));
+    let line_start = text[..off].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..off].matches('\n').count() as u64;
+    let col = if utf8 {
+        (off - line_start) as u64
+    } else {
+        text[line_start..off].encode_utf16().count() as u64
+    };
+    (line, col)
+}
