@@ -327,7 +327,7 @@ pub fn json_schema() -> serde_json::Value {
             Kind::Enum(vals) => json!({"anyOf": [{"enum": vals}, todo]}),
             Kind::Map(fs) => json!({"anyOf": [obj(fs, path, todo), todo]}),
             Kind::List(inner) => {
-                json!({"anyOf": [{"type": "array", "items": kind(inner, path, todo)}, todo]})
+                json!({"anyOf": [{"type": "array", "items": kind(inner, &format!("{path}[]"), todo)}, todo]})
             }
             Kind::Dict(inner) => {
                 json!({"type": "object", "additionalProperties": kind(inner, path, todo)})
@@ -349,7 +349,7 @@ pub fn json_schema() -> serde_json::Value {
                 arr["maxItems"] = json!(max);
             }
         }
-        if let Some(d) = crate::docs::field_summary(path) {
+        if let Some(d) = crate::docs::field_summary(path.trim_end_matches("[]")) {
             v["description"] = json!(d);
         }
         v
@@ -358,4 +358,20 @@ pub fn json_schema() -> serde_json::Value {
     root["$schema"] = json!("http://json-schema.org/draft-07/schema#");
     root["title"] = json!("Blameless incident postmortem (postmortem-lsp)");
     root
+}
+
+#[cfg(test)]
+mod json_schema_tests {
+    #[test]
+    fn counts_sit_on_the_arrays() {
+        let s = super::json_schema();
+        let ai = &s["properties"]["action_items"]["anyOf"][0];
+        assert_eq!(ai["type"], "array");
+        assert_eq!(ai["maxItems"], 5);
+        assert!(ai["items"]["anyOf"][0].get("maxItems").is_none());
+        assert_eq!(s["properties"]["out_of_scope"]["anyOf"][0]["minItems"], 3);
+        assert!(s["required"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|x| x == "root_cause")));
+    }
 }

@@ -217,6 +217,7 @@ pub fn parse(text: &str) -> Parsed {
         };
         let root = tree.root_node();
         conv.errors(root, &mut out.errors);
+        let before = pairs.len();
         let mut docs = 0;
         let mut c = root.walk();
         for doc in root.named_children(&mut c) {
@@ -237,6 +238,31 @@ pub fn parse(text: &str) -> Parsed {
                     _ => {}
                 },
                 None => conv.collect_pairs(doc, &mut pairs),
+            }
+        }
+        // A section whose value can't be parsed still exists: keep its key so
+        // it isn't also reported missing, with an unparsable value.
+        if root.has_error() && !in_later_document {
+            if let Some(key) = top_level_key(src) {
+                if !pairs[before..].iter().any(|p| p.key.value == key) {
+                    let kstart = chunk.start;
+                    let vstart = kstart + key.len() + 1;
+                    let end = chunk.start + src.trim_end().len();
+                    pairs.push(Pair {
+                        key: Scalar {
+                            value: key.to_string(),
+                            span: kstart..kstart + key.len(),
+                            style: ScalarStyle::Plain,
+                            segs: vec![(0, kstart)],
+                        },
+                        value: Some(Node {
+                            value: Value::Invalid,
+                            span: vstart.min(end)..end,
+                            flow: false,
+                        }),
+                        span: kstart..end,
+                    });
+                }
             }
         }
     }
@@ -341,6 +367,15 @@ fn sections(text: &str) -> Vec<Span> {
         .map(|w| w[0]..w[1])
         .filter(|r| r.end > r.start || r.start == 0)
         .collect()
+}
+
+/// The key of a chunk that starts with `key:` at column 0.
+fn top_level_key(src: &str) -> Option<&str> {
+    let line = src.lines().next()?;
+    if !starts_top_level_key(line) {
+        return None;
+    }
+    line.find(':').map(|i| &line[..i])
 }
 
 fn starts_top_level_key(line: &str) -> bool {

@@ -11,7 +11,7 @@ pub fn rule_markdown(r: &dyn rules::Rule) -> String {
         m.code,
         m.name,
         m.default_severity.as_str(),
-        m.doc.trim_end()
+        m.doc_text()
     )
 }
 

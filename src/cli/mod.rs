@@ -1,8 +1,8 @@
 //! The command line: `check`, `schema`, `explain`, `new`, `draft`, and
 //! `serve` (the language server). A thin layer over the engine.
 
-mod check;
-mod explain;
+pub mod check;
+pub mod explain;
 mod new;
 pub mod output;
 

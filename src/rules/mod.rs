@@ -62,6 +62,11 @@ impl RuleMeta {
             .find(|l| !l.trim().is_empty())
             .map_or("", str::trim)
     }
+    /// The documentation as Markdown (doc comments carry one leading space per line).
+    pub fn doc_text(&self) -> String {
+        let lines: Vec<&str> = self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
+        lines.join("\n").trim().to_string()
+    }
     /// Anchor of this rule's section in docs/rules.md.
     pub fn anchor(&self) -> String {
         format!("{}-{}", self.code.to_ascii_lowercase(), self.name)
