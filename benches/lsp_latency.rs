@@ -1,11 +1,12 @@
 //! Drives the release binary over stdio like an editor does and reports
-//! didChange → publishDiagnostics latency (p50/p95), startup time and peak
-//! memory. Run with `cargo bench --bench lsp_latency`. Figures, not asserts.
+//! didChange → publishDiagnostics latency (p50/p95), startup time, peak
+//! memory, and hover and completion round trips on the example (target: p95
+//! ≤ 2 ms). Run with `cargo bench --bench lsp_latency`. Figures, not asserts.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use common::{file_uri, Client};
+use common::{file_uri, pos_of, Client};
 use serde_json::json;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -80,6 +81,100 @@ fn session(bin: &str, dir: &Path, name: &str, text: &str, edits: usize) -> (f64,
     (p50, p95, p99, rss)
 }
 
+/// Hover and completion round trips (request → response) on the example, at
+/// a mix of places: keys with SLO arithmetic, enum values, citations with
+/// cited text, section skeletons, a new action item, paragraph previews.
+fn ide_session(
+    bin: &str,
+    dir: &Path,
+    example: &str,
+    rounds: usize,
+) -> [(String, f64, f64, f64); 2] {
+    let mut c = Client::spawn(bin, &["serve"]);
+    let caps = json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": true, "documentationFormat": ["markdown"]}}}});
+    c.initialize(dir, &[], caps);
+    // the example while someone types: a blank item line in action_items and
+    // an unfinished citation at the end
+    let cut = example
+        .find("\nblameless_summary:")
+        .unwrap_or(example.len());
+    let text = format!(
+        "{}\n  {}\nwhat_went_wrong_draft:\n  - \"x [report §\n  - \"y [chat L",
+        &example[..cut],
+        &example[cut..]
+    );
+    let uri = file_uri(&dir.join("postmortem.yaml"));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    c.diagnostics(&uri, 1);
+    let p = |needle: &str, plus: u64| {
+        let (l, ch) = pos_of(&text, needle, false);
+        json!({"line": l, "character": ch + plus})
+    };
+    let end_of = |needle: &str| {
+        let (l, ch) = pos_of(&text, needle, false);
+        json!({"line": l, "character": ch + needle.encode_utf16().count() as u64})
+    };
+    let blank_item = {
+        let l = text[..cut + 1].matches('\n').count() as u64 + 1;
+        json!({"line": l, "character": 2})
+    };
+    let hovers = [
+        p("error_budget_consumed_pct", 3),
+        p("  mttr:", 3),
+        p("[chat L13]", 2),
+        p("severity: P0", 11),
+        p("  owner: payments-team", 3),
+        p("report: report.md", 1),
+        p("primary_cause_category: config", 25),
+    ];
+    let completions = [
+        end_of("x [report §"),
+        end_of("y [chat L"),
+        p("severity: P0", 10),
+        blank_item,
+        p("\nroot_cause:", 1),
+    ];
+    let mut out = Vec::new();
+    for (method, positions) in [
+        ("textDocument/hover", &hovers[..]),
+        ("textDocument/completion", &completions[..]),
+    ] {
+        let mut lat = Vec::with_capacity(rounds);
+        for k in 0..(rounds + 50) {
+            let pos = &positions[k % positions.len()];
+            let t = Instant::now();
+            let r = c.request(
+                method,
+                json!({"textDocument": {"uri": uri}, "position": pos}),
+            );
+            let el = t.elapsed();
+            assert!(
+                !r.is_null() || method.ends_with("hover"),
+                "{method} at {pos} returned nothing"
+            );
+            if k >= 50 {
+                lat.push(el); // the first requests warm up the documentation tables
+            }
+        }
+        out.push((
+            method.to_string(),
+            pct(&mut lat, 0.5),
+            pct(&mut lat, 0.95),
+            pct(&mut lat, 0.99),
+        ));
+    }
+    c.shutdown();
+    let mut it = out.into_iter();
+    let none = || (String::new(), 0.0, 0.0, 0.0);
+    [
+        it.next().unwrap_or_else(none),
+        it.next().unwrap_or_else(none),
+    ]
+}
+
 fn main() {
     let bin = env!("CARGO_BIN_EXE_postmortem-lsp");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/checkout-outage");
@@ -115,5 +210,12 @@ fn main() {
             text.lines().count(),
             rss as f64 / 1024.0
         );
+    }
+    println!();
+    println!("Editor requests on the example over stdio (request → response, {} each, after 50 warm-up requests):", 1000);
+    println!("| request | p50 ms | p95 ms | p99 ms |");
+    println!("|---|---|---|---|");
+    for (m, p50, p95, p99) in ide_session(bin, &root, &example, 1000) {
+        println!("| {m} | {p50:.3} | {p95:.3} | {p99:.3} |");
     }
 }

@@ -87,11 +87,6 @@ pub fn analyze(text: String, opts: &Options) -> Analysis {
         .or_else(|| opts.config.locale.as_deref().map(Locale::from_tag))
         .unwrap_or_default();
     let inputs = parsed.root.as_ref().and_then(|r| load_inputs(r, opts));
-    let citations = parsed
-        .root
-        .as_ref()
-        .map(collect_citations)
-        .unwrap_or_default();
     let mut people: Vec<String> = opts.config.blameless.people.clone();
     if let Some(entries) = &inputs {
         for e in entries.iter().filter(|e| is_chat(e)) {
@@ -110,12 +105,23 @@ pub fn analyze(text: String, opts: &Options) -> Analysis {
         lines,
         parsed,
         inputs,
-        citations,
+        citations: Vec::new(),
         diagnostics: Vec::new(),
         locale,
         people,
     };
-    a.diagnostics = run_rules(&a, opts.config);
+    // One walk over the scalars serves the citations and every rule.
+    let scalars = a
+        .parsed
+        .root
+        .as_ref()
+        .map(rules::collect_scalars)
+        .unwrap_or_default();
+    let citations = collect_citations(&scalars);
+    let diagnostics = run_rules(&a, &citations, &scalars, opts.config);
+    drop(scalars);
+    a.citations = citations;
+    a.diagnostics = diagnostics;
     a
 }
 
@@ -161,47 +167,64 @@ fn load_inputs(root: &Node, opts: &Options) -> Option<Vec<InputEntry>> {
     Some(out)
 }
 
-fn collect_citations(root: &Node) -> Vec<CiteRef> {
+fn collect_citations(scalars: &[rules::ScalarRec]) -> Vec<CiteRef> {
     let mut out = Vec::new();
-    rules::visit_scalars(root, &mut |path, spath, s| {
+    for rec in scalars {
+        let (path, spath, s) = (&rec.path, &rec.spath, rec.scalar);
         if spath.starts_with("inputs") {
-            return;
+            continue;
         }
         let found = citation::find(&s.value);
-        let is_source = matches!(schema::lookup(spath).map(|f| &f.kind), Some(Kind::Source));
-        if found.is_empty() && is_source && !s.is_null() {
+        if found.is_empty()
+            && !s.is_null()
+            && spath.ends_with("source")
+            && matches!(schema::lookup(spath).map(|f| &f.kind), Some(Kind::Source))
+        {
             // `source: [report §3, chat L4]` is a YAML list of bare citations,
             // and `source: report §3` a bare one.
             if let Some(f) = citation::parse_body(&s.value) {
                 out.push(CiteRef {
-                    field: path.to_string(),
+                    field: path.clone(),
                     span: s.src_span(f.span),
                     name_span: s.src_span(f.name_span),
                     kind: f.kind,
                 });
             }
-            return;
+            continue;
         }
         for f in found {
             out.push(CiteRef {
-                field: path.to_string(),
+                field: path.clone(),
                 span: s.src_span(f.span),
                 name_span: s.src_span(f.name_span),
                 kind: f.kind,
             });
         }
-    });
+    }
     out
 }
 
-fn run_rules(a: &Analysis, config: &Config) -> Vec<Diagnostic> {
+fn run_rules(
+    a: &Analysis,
+    citations: &[CiteRef],
+    scalars: &[rules::ScalarRec],
+    config: &Config,
+) -> Vec<Diagnostic> {
     let roles = HashMap::new();
+    let visits = a
+        .parsed
+        .root
+        .as_ref()
+        .map(rules::collect_visits)
+        .unwrap_or_default();
     let cx = Context {
+        visits: &visits,
+        scalars,
         text: &a.text,
         parsed: &a.parsed,
         root: a.parsed.root.as_ref(),
         inputs: a.inputs.as_deref(),
-        citations: &a.citations,
+        citations,
         config,
         locale: a.locale,
         people: &a.people,

@@ -1,21 +1,24 @@
 //! Error-tolerant YAML with exact spans.
 //!
-//! The text is cut into top-level sections (a line at column 0 that starts a
-//! `key:`), and each section is parsed by tree-sitter-yaml on its own, so a
-//! syntax error in one section never hides the others. Inside a section,
-//! tree-sitter's ERROR nodes are searched for the key/value pairs they still
-//! hold. Every node keeps the byte span of its text, and every scalar can map
-//! a range of its decoded value back to the source.
+//! A small line-oriented parser for the YAML that postmortems are written in
+//! (block maps and lists, flow collections, plain, quoted and block scalars,
+//! comments, anchors and tags skipped, aliases never expanded). It recovers
+//! line by line: an unreadable line is reported and skipped together with the
+//! lines indented under it, so a syntax error never hides the rest of the
+//! document. Every node keeps the byte span of its text, and every scalar can
+//! map a range of its decoded value back to the source.
+//!
+//! Why not tree-sitter-yaml: it recovers well but costs ~3.7 µs per line
+//! (1 ms for a 264-line postmortem) even incrementally, which is most of the
+//! per-keystroke budget; see docs/architecture.md.
 
 use crate::text::Span;
-use tree_sitter::{Node as TsNode, Parser};
 
 /// Documents larger than this are refused before parsing.
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 /// Documents with more lines than this are refused before parsing.
 pub const MAX_LINES: usize = 25_000;
-/// Nesting deeper than this is refused before parsing (tree-sitter-yaml
-/// aborts the process near 300 levels; a postmortem needs fewer than 8).
+/// Nesting deeper than this is refused (a postmortem needs fewer than 8).
 pub const MAX_DEPTH: usize = 64;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -185,105 +188,977 @@ pub fn parse(text: &str) -> Parsed {
             refused: true,
         };
     }
-    let mut parser = Parser::new();
-    if parser
-        .set_language(&tree_sitter_yaml::LANGUAGE.into())
-        .is_err()
-    {
-        return Parsed {
-            root: None,
-            errors: vec![SyntaxError {
-                span: 0..0,
-                message: "the YAML grammar failed to load; please report this".into(),
-            }],
-            refused: true,
-        };
+    let mut p = YamlParser::new(text);
+    let root = p.document();
+    p.errors.sort_by_key(|e| e.span.start);
+    Parsed {
+        root: Some(root),
+        errors: p.errors,
+        refused: false,
     }
-    let mut out = Parsed::default();
-    let mut pairs = Vec::new();
-    let mut lone_root: Option<Node> = None;
-    let mut in_later_document = false;
-    for chunk in sections(text) {
-        if in_later_document {
-            break;
-        }
-        let src = &text[chunk.clone()];
-        let Some(tree) = parser.parse(src, None) else {
-            continue;
-        };
-        let conv = Conv {
-            src,
-            base: chunk.start,
-        };
-        let root = tree.root_node();
-        conv.errors(root, &mut out.errors);
-        let before = pairs.len();
-        let mut docs = 0;
-        let mut c = root.walk();
-        for doc in root.named_children(&mut c) {
-            if doc.kind() != "document" {
-                conv.collect_pairs(doc, &mut pairs);
-                continue;
+}
+
+pub(crate) const MSG_TAB: &str = "This YAML can't be read: a tab indents it. Indent with spaces.";
+pub(crate) const MSG_UNCLOSED_FLOW: &str = "This YAML can't be read: a `[` or `{` is never closed. Close it, or quote the text if the bracket is part of it.";
+pub(crate) const MSG_AFTER_FLOW: &str = "This YAML can't be read: text after `[...]` makes it neither a list nor a string. Quote the whole value, e.g. \"[report §2] text\".";
+pub(crate) const MSG_UNCLOSED_QUOTE: &str =
+    "This YAML can't be read: a `\"` quote is never closed. Close it.";
+pub(crate) const MSG_GENERIC: &str = "This YAML can't be read here. Check the indentation and that each `key:` has a space after the colon.";
+pub(crate) const MSG_COLON_IN_VALUE: &str = "This value contains `: `, which YAML reads as the start of another key. Quote the whole value.";
+pub(crate) const MSG_INDENT: &str = "This line is indented more than the lines around it, so YAML can't place it. Align it with the entries it belongs to.";
+pub(crate) const MSG_STRAY_ITEM: &str =
+    "This list item belongs to no key. Put it under a `key:`, indented, or remove the `- `.";
+
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    start: usize,
+    /// End of the content, before the line break.
+    end: usize,
+    /// Leading spaces.
+    indent: usize,
+    /// Empty, or only a comment.
+    blank: bool,
+}
+
+struct YamlParser<'a> {
+    src: &'a str,
+    b: &'a [u8],
+    lines: Vec<Line>,
+    /// The next line to read.
+    li: usize,
+    /// Lines from here on belong to a later document (`---`) and are ignored.
+    stop: usize,
+    errors: Vec<SyntaxError>,
+    depth: usize,
+}
+
+fn is_ws(c: u8) -> bool {
+    c == b' ' || c == b'\t'
+}
+
+impl<'a> YamlParser<'a> {
+    fn new(src: &'a str) -> Self {
+        let b = src.as_bytes();
+        let mut lines = Vec::new();
+        let mut errors = Vec::new();
+        for (start, l) in line_offsets(src) {
+            let indent = l.len() - l.trim_start_matches(' ').len();
+            let rest = &l[indent..];
+            let mut blank = rest.is_empty() || rest.starts_with('#');
+            if rest.starts_with('\t')
+                && !rest.trim().is_empty()
+                && !rest.trim_start().starts_with('#')
+            {
+                errors.push(SyntaxError {
+                    span: start..start + l.len(),
+                    message: MSG_TAB.into(),
+                });
+                blank = true;
+            } else if rest.trim().is_empty() {
+                blank = true;
             }
-            docs += 1;
-            if docs > 1 {
-                in_later_document = true;
+            lines.push(Line {
+                start,
+                end: start + l.len(),
+                indent,
+                blank,
+            });
+        }
+        let stop = lines.len();
+        YamlParser {
+            src,
+            b,
+            lines,
+            li: 0,
+            stop,
+            errors,
+            depth: 0,
+        }
+    }
+
+    fn err(&mut self, span: Span, msg: &str) {
+        if !self.errors.iter().any(|e| e.span == span) {
+            self.errors.push(SyntaxError {
+                span,
+                message: msg.to_string(),
+            });
+        }
+    }
+
+    fn line_text(&self, i: usize) -> &'a str {
+        let l = self.lines[i];
+        &self.src[l.start..l.end]
+    }
+
+    /// The next non-blank line at or after `li` (not consumed).
+    fn peek(&mut self) -> Option<usize> {
+        while self.li < self.stop && self.lines[self.li].blank {
+            self.li += 1;
+        }
+        (self.li < self.stop).then_some(self.li)
+    }
+
+    /// Skip line `i` and every following line indented more than `indent`.
+    fn skip_block(&mut self, i: usize, indent: usize) {
+        self.li = i + 1;
+        while let Some(n) = self.peek() {
+            if self.lines[n].indent > indent {
+                self.li = n + 1;
+            } else {
                 break;
             }
-            match conv.content(doc) {
-                Some(n) => match n.value {
-                    Value::Map(p) => pairs.extend(p),
-                    Value::Invalid => {}
-                    _ if lone_root.is_none() && pairs.is_empty() => lone_root = Some(n),
-                    _ => {}
-                },
-                None => conv.collect_pairs(doc, &mut pairs),
+        }
+    }
+
+    fn content_span(&self, i: usize) -> Span {
+        let l = self.lines[i];
+        let t = self.line_text(i);
+        let body = strip_comment(t);
+        l.start + l.indent..l.start + body.trim_end().len().max(l.indent)
+    }
+
+    fn document(&mut self) -> Node {
+        // Directives and the first `---`.
+        let mut seen_content = false;
+        for i in 0..self.lines.len() {
+            let t = self.line_text(i);
+            if !seen_content
+                && (t.starts_with('%')
+                    || (self.lines[i].indent == 0
+                        && is_doc_marker(t, "---")
+                        && strip_comment(t).trim() == "---"))
+            {
+                self.lines[i].blank = true;
+                continue;
+            }
+            if self.lines[i].blank {
+                continue;
+            }
+            if self.lines[i].indent == 0 && (is_doc_marker(t, "---") || is_doc_marker(t, "...")) {
+                if seen_content {
+                    self.stop = i;
+                    break;
+                }
+                // `--- value` on the marker line: treat the rest as content.
+                self.lines[i].indent = 4;
+            }
+            seen_content = true;
+        }
+        let mut pairs: Vec<Pair> = Vec::new();
+        let mut lone: Option<Node> = None;
+        while let Some(i) = self.peek() {
+            let before = self.li;
+            let col = self.lines[i].indent;
+            let node = self.block_at_line(i, col, -1);
+            match node {
+                Some(Node {
+                    value: Value::Map(p),
+                    ..
+                }) => pairs.extend(p),
+                Some(n) if pairs.is_empty() && lone.is_none() => lone = Some(n),
+                Some(n) => self.err(n.span.clone(), MSG_GENERIC),
+                None => {}
+            }
+            if self.li == before {
+                let span = self.content_span(i);
+                self.err(span, MSG_GENERIC);
+                self.li = i + 1;
             }
         }
-        // A section whose value can't be parsed still exists: keep its key so
-        // it isn't also reported missing, with an unparsable value.
-        if root.has_error() && !in_later_document {
-            if let Some(key) = top_level_key(src) {
-                if !pairs[before..].iter().any(|p| p.key.value == key) {
-                    let kstart = chunk.start;
-                    let vstart = kstart + key.len() + 1;
-                    let end = chunk.start + src.trim_end().len();
-                    pairs.push(Pair {
-                        key: Scalar {
-                            value: key.to_string(),
-                            span: kstart..kstart + key.len(),
-                            style: ScalarStyle::Plain,
-                            segs: vec![(0, kstart)],
-                        },
-                        value: Some(Node {
-                            value: Value::Invalid,
-                            span: vstart.min(end)..end,
-                            flow: false,
-                        }),
-                        span: kstart..end,
-                    });
+        match lone {
+            Some(n) if pairs.is_empty() => n,
+            _ => {
+                let span = match (pairs.first(), pairs.last()) {
+                    (Some(a), Some(b)) => a.span.start..b.span.end,
+                    _ => 0..0,
+                };
+                Node {
+                    value: Value::Map(pairs),
+                    span,
+                    flow: false,
                 }
             }
         }
     }
-    out.errors.sort_by_key(|e| e.span.start);
-    out.root = if !pairs.is_empty() || lone_root.is_none() {
+
+    /// A block node whose first token is at (line, col).
+    fn block_at_line(&mut self, i: usize, col: usize, parent_indent: isize) -> Option<Node> {
+        let t = self.line_text(i);
+        let rest = &t[col.min(t.len())..];
+        if is_seq_item(rest) {
+            return Some(self.block_seq(i, col));
+        }
+        if find_key(rest).is_some() {
+            return Some(self.block_map(i, col));
+        }
+        self.inline_node(i, col, parent_indent)
+    }
+
+    /// The value under a key or dash whose line is done: the block on the
+    /// following lines indented more than `indent`, or a list at `indent`
+    /// when `allow_compact_seq` (a list directly under a map key).
+    fn block_child(&mut self, indent: usize, allow_compact_seq: bool) -> Option<Node> {
+        let i = self.peek()?;
+        let l = self.lines[i];
+        if l.indent > indent {
+            return self.block_at_line(i, l.indent, indent as isize);
+        }
+        if allow_compact_seq && l.indent == indent && is_seq_item(&self.line_text(i)[l.indent..]) {
+            return Some(self.block_seq(i, l.indent));
+        }
+        None
+    }
+
+    fn enter(&mut self, i: usize) -> bool {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let span = self.content_span(i);
+            self.err(span, "Nesting here is deeper than 64 levels; a postmortem never needs that. Flatten this part of the document.");
+            self.skip_block(i, self.lines[i].indent);
+            self.depth -= 1;
+            return false;
+        }
+        true
+    }
+
+    fn block_map(&mut self, first: usize, col: usize) -> Node {
+        let mut pairs = Vec::new();
+        if !self.enter(first) {
+            return Node {
+                value: Value::Invalid,
+                span: self.content_span(first),
+                flow: false,
+            };
+        }
+        let mut i = first;
+        let mut c = col;
+        loop {
+            let l = self.lines[i];
+            let t = self.line_text(i);
+            let rest = &t[c.min(t.len())..];
+            let base = l.start + c;
+            if let Some((kr, colon)) = find_key(rest) {
+                let key = self.key_scalar(base + kr.start, base + kr.end);
+                let vcol = c + colon + 1;
+                let value = self.value_after(i, vcol, c);
+                let end = value
+                    .as_ref()
+                    .map_or(key.span.end, |v| v.span.end.max(key.span.end));
+                pairs.push(Pair {
+                    span: key.span.start..end,
+                    key,
+                    value,
+                });
+            } else if is_seq_item(rest) {
+                let span = self.content_span(i);
+                self.err(span, MSG_STRAY_ITEM);
+                self.skip_block(i, c);
+            } else {
+                let span = self.content_span(i);
+                self.err(span, MSG_GENERIC);
+                self.skip_block(i, c);
+            }
+            // Next entry at the same indentation.
+            let Some(n) = self.peek() else { break };
+            let ni = self.lines[n].indent;
+            if ni < col {
+                break;
+            }
+            if ni > col {
+                let span = self.content_span(n);
+                self.err(span, MSG_INDENT);
+                self.skip_block(n, col);
+                match self.peek() {
+                    Some(m) if self.lines[m].indent == col => {
+                        i = m;
+                        c = col;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            i = n;
+            c = col;
+        }
+        self.depth -= 1;
         let span = match (pairs.first(), pairs.last()) {
             (Some(a), Some(b)) => a.span.start..b.span.end,
-            _ => 0..0,
+            _ => self.content_span(first),
         };
-        Some(Node {
+        Node {
             value: Value::Map(pairs),
             span,
             flow: false,
-        })
-    } else {
-        lone_root
-    };
-    out
+        }
+    }
+
+    fn block_seq(&mut self, first: usize, col: usize) -> Node {
+        let mut items = Vec::new();
+        if !self.enter(first) {
+            return Node {
+                value: Value::Invalid,
+                span: self.content_span(first),
+                flow: false,
+            };
+        }
+        let start = self.lines[first].start + col;
+        let mut end = start + 1;
+        let mut i = first;
+        loop {
+            let l = self.lines[i];
+            let t = self.line_text(i);
+            // after "-" and its spaces
+            let mut c = col + 1;
+            while c < t.len() && is_ws(t.as_bytes()[c]) {
+                c += 1;
+            }
+            let rest = strip_comment(&t[c.min(t.len())..]);
+            let item = if rest.trim().is_empty() {
+                self.li = i + 1;
+                self.block_child(col, false)
+            } else {
+                self.block_at_line(i, c, col as isize)
+            };
+            let item = item.unwrap_or_else(|| {
+                let at = l.start + c.min(t.len());
+                Node {
+                    value: Value::Scalar(empty_scalar(at)),
+                    span: at..at,
+                    flow: false,
+                }
+            });
+            end = end.max(item.span.end);
+            items.push(item);
+            let Some(n) = self.peek() else { break };
+            let nl = self.lines[n];
+            if nl.indent < col {
+                break;
+            }
+            if nl.indent > col {
+                let span = self.content_span(n);
+                self.err(span, MSG_INDENT);
+                self.skip_block(n, col);
+                match self.peek() {
+                    Some(m)
+                        if self.lines[m].indent == col
+                            && is_seq_item(&self.line_text(m)[col..]) =>
+                    {
+                        i = m;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            if !is_seq_item(&self.line_text(n)[col..]) {
+                break; // the parent map continues (a list directly under a key)
+            }
+            i = n;
+        }
+        self.depth -= 1;
+        Node {
+            value: Value::Seq(items),
+            span: start..end,
+            flow: false,
+        }
+    }
+
+    /// After `key:` — the rest of the line, or the block below.
+    fn value_after(&mut self, i: usize, col: usize, key_indent: usize) -> Option<Node> {
+        let t = self.line_text(i);
+        let mut c = col.min(t.len());
+        c = skip_props(t, c);
+        let rest = strip_comment(&t[c..]);
+        if rest.trim().is_empty() {
+            self.li = i + 1;
+            return self.block_child(key_indent, true);
+        }
+        self.inline_node(i, c, key_indent as isize)
+    }
+
+    /// A node that starts inside a line: scalar, quoted, block scalar, flow, alias.
+    fn inline_node(&mut self, i: usize, col: usize, parent_indent: isize) -> Option<Node> {
+        let l = self.lines[i];
+        let t = self.line_text(i);
+        let c = skip_props(t, col.min(t.len()));
+        let rest = &t[c..];
+        let at = l.start + c;
+        if strip_comment(rest).trim().is_empty() {
+            self.li = i + 1;
+            return self.block_child(parent_indent.max(0) as usize, false);
+        }
+        let first = rest.as_bytes()[0];
+        match first {
+            b'*' => {
+                let len = rest.find([' ', '\t', ',', ']', '}']).unwrap_or(rest.len());
+                self.li = i + 1;
+                Some(Node {
+                    value: Value::Alias,
+                    span: at..at + len,
+                    flow: false,
+                })
+            }
+            b'[' | b'{' => {
+                let (node, end) = self.flow(at, parent_indent);
+                self.after_token(end, &node, true);
+                Some(node)
+            }
+            b'"' | b'\'' => {
+                let (node, end) = self.quoted(at, parent_indent);
+                self.after_token(end, &node, false);
+                Some(node)
+            }
+            b'|' | b'>' => Some(self.block_scalar(i, c, parent_indent)),
+            _ => Some(self.plain(i, c, parent_indent)),
+        }
+    }
+
+    /// After a flow collection or quoted scalar: the rest of its line must be
+    /// empty or a comment; then continue on the next line.
+    fn after_token(&mut self, end: usize, node: &Node, flow: bool) {
+        let line = self.line_of(end.saturating_sub(1).max(node.span.start));
+        let l = self.lines[line];
+        let tail = &self.src[end.min(l.end)..l.end];
+        if !strip_comment(tail).trim().is_empty()
+            && !self
+                .errors
+                .iter()
+                .any(|e| e.span.start >= node.span.start && e.span.start <= l.end)
+        {
+            self.err(
+                node.span.start..l.end,
+                if flow { MSG_AFTER_FLOW } else { MSG_GENERIC },
+            );
+        }
+        self.li = line + 1;
+    }
+
+    fn line_of(&self, off: usize) -> usize {
+        match self.lines.binary_search_by(|l| l.start.cmp(&off)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    fn key_scalar(&self, start: usize, end: usize) -> Scalar {
+        let raw = &self.src[start..end];
+        let mut d = Decoder::default();
+        let style = match raw.as_bytes().first() {
+            Some(b'"') => {
+                d.double(raw, start);
+                ScalarStyle::DoubleQuoted
+            }
+            Some(b'\'') => {
+                d.single(raw, start);
+                ScalarStyle::SingleQuoted
+            }
+            _ => {
+                d.push(raw, start);
+                ScalarStyle::Plain
+            }
+        };
+        finish_scalar(d, start..end, style)
+    }
+
+    fn plain(&mut self, i: usize, c: usize, parent_indent: isize) -> Node {
+        let l = self.lines[i];
+        let t = self.line_text(i);
+        let first = strip_comment(&t[c..]).trim_end();
+        let start = l.start + c;
+        let mut end = start + first.len();
+        if has_mapping_colon(first) {
+            self.err(start..end, MSG_COLON_IN_VALUE);
+        }
+        self.li = i + 1;
+        // Continuation lines: indented more than the parent, not comments.
+        if !first.trim_start().starts_with('#') && !t[c..].contains(" #") {
+            let mut j = i + 1;
+            while j < self.stop {
+                let nl = self.lines[j];
+                let nt = self.line_text(j);
+                if nl.blank && nt.trim().is_empty() {
+                    j += 1;
+                    continue;
+                }
+                if nl.blank || (nl.indent as isize) <= parent_indent {
+                    break;
+                }
+                let body = strip_comment(&nt[nl.indent..]).trim_end();
+                if find_key(&nt[nl.indent..]).is_some() || is_seq_item(&nt[nl.indent..]) {
+                    break;
+                }
+                end = nl.start + nl.indent + body.len();
+                self.li = j + 1;
+                if body.len() < nt.len() - nl.indent {
+                    break; // a comment ends the scalar
+                }
+                j += 1;
+            }
+        }
+        let raw = &self.src[start..end];
+        let mut d = Decoder::default();
+        d.fold_lines(raw, start);
+        Node {
+            value: Value::Scalar(finish_scalar(d, start..end, ScalarStyle::Plain)),
+            span: start..end,
+            flow: false,
+        }
+    }
+
+    /// A quoted scalar starting at byte `at`; may continue onto lines indented
+    /// more than the parent. Returns the node and the offset after it.
+    fn quoted(&mut self, at: usize, parent_indent: isize) -> (Node, usize) {
+        let q = self.b[at];
+        let mut p = at + 1;
+        let mut closed = None;
+        while p < self.b.len() {
+            let ch = self.b[p];
+            if ch == b'\n' {
+                // the next line must belong to this value
+                let next = self.line_of(p + 1);
+                if next >= self.stop
+                    || (!self.lines[next].blank
+                        && (self.lines[next].indent as isize) <= parent_indent)
+                {
+                    break;
+                }
+            }
+            if q == b'"' && ch == b'\\' {
+                p += 2;
+                continue;
+            }
+            if ch == q {
+                if q == b'\'' && self.b.get(p + 1) == Some(&b'\'') {
+                    p += 2;
+                    continue;
+                }
+                closed = Some(p + 1);
+                break;
+            }
+            p += 1;
+        }
+        let end = match closed {
+            Some(e) => e,
+            None => {
+                let line = self.line_of(at);
+                let e = self.lines[line].end;
+                self.err(at..e, MSG_UNCLOSED_QUOTE);
+                e
+            }
+        };
+        let raw = &self.src[at..end];
+        let mut d = Decoder::default();
+        let style = if q == b'"' {
+            d.double(raw, at);
+            ScalarStyle::DoubleQuoted
+        } else {
+            d.single(raw, at);
+            ScalarStyle::SingleQuoted
+        };
+        (
+            Node {
+                value: Value::Scalar(finish_scalar(d, at..end, style)),
+                span: at..end,
+                flow: false,
+            },
+            end,
+        )
+    }
+
+    fn block_scalar(&mut self, i: usize, c: usize, parent_indent: isize) -> Node {
+        let l = self.lines[i];
+        let start = l.start + c;
+        let mut end = l.end;
+        let mut j = i + 1;
+        let mut last = i;
+        let keep = self.line_text(i)[c..]
+            .split(" #")
+            .next()
+            .unwrap_or("")
+            .contains('+');
+        while j < self.stop {
+            let nl = self.lines[j];
+            let nt = self.line_text(j);
+            if nt.trim().is_empty() {
+                if keep {
+                    // keep the blank line's own line break too
+                    end = self.lines.get(j + 1).map_or(nl.end, |n| n.start);
+                }
+                j += 1;
+                continue;
+            }
+            if (nl.indent as isize) <= parent_indent {
+                break;
+            }
+            last = j;
+            end = nl.end;
+            j += 1;
+        }
+        self.li = last + 1;
+        let raw = &self.src[start..end];
+        let mut d = Decoder::default();
+        let style = d.block(raw, start);
+        Node {
+            value: Value::Scalar(finish_scalar(d, start..end, style)),
+            span: start..end,
+            flow: false,
+        }
+    }
+
+    /// A flow collection starting at byte `at` (`[` or `{`).
+    fn flow(&mut self, at: usize, parent_indent: isize) -> (Node, usize) {
+        let mut p = at;
+        let node = self.flow_node(&mut p, parent_indent, 0);
+        (node, p)
+    }
+
+    /// Skip spaces, line breaks and comments inside a flow collection.
+    /// Returns false when the next line does not belong to the value.
+    fn flow_ws(&self, p: &mut usize, parent_indent: isize) -> bool {
+        while *p < self.b.len() {
+            match self.b[*p] {
+                b' ' | b'\t' | b'\r' => *p += 1,
+                b'\n' => {
+                    let next = self.line_of(*p + 1);
+                    if next >= self.stop
+                        || (!self.lines[next].blank
+                            && (self.lines[next].indent as isize) <= parent_indent)
+                    {
+                        return false;
+                    }
+                    *p += 1;
+                }
+                b'#' if *p == 0 || is_ws(self.b[*p - 1]) || self.b[*p - 1] == b'\n' => {
+                    while *p < self.b.len() && self.b[*p] != b'\n' {
+                        *p += 1;
+                    }
+                }
+                _ => return true,
+            }
+        }
+        false
+    }
+
+    fn flow_node(&mut self, p: &mut usize, parent_indent: isize, depth: usize) -> Node {
+        let start = *p;
+        if depth > MAX_DEPTH {
+            let e = self.lines[self.line_of(start)].end;
+            self.err(start..e, "Nesting here is deeper than 64 levels; a postmortem never needs that. Flatten this part of the document.");
+            *p = e;
+            return Node {
+                value: Value::Invalid,
+                span: start..e,
+                flow: true,
+            };
+        }
+        match self.b.get(*p) {
+            Some(b'[') | Some(b'{') => {
+                let is_map = self.b[*p] == b'{';
+                let close = if is_map { b'}' } else { b']' };
+                *p += 1;
+                let mut items: Vec<Node> = Vec::new();
+                let mut pairs: Vec<Pair> = Vec::new();
+                loop {
+                    if !self.flow_ws(p, parent_indent) {
+                        let line = self.line_of(start);
+                        let e = self.lines[line].end.min(self.b.len());
+                        // one diagnostic for the region: drop what was found inside it
+                        self.errors
+                            .retain(|x| !(x.span.start > start && x.span.start <= e));
+                        self.err(start..e, MSG_UNCLOSED_FLOW);
+                        *p = (*p).min(self.b.len());
+                        return Node {
+                            value: Value::Invalid,
+                            span: start..e,
+                            flow: true,
+                        };
+                    }
+                    match self.b[*p] {
+                        c if c == close => {
+                            *p += 1;
+                            break;
+                        }
+                        b',' => {
+                            *p += 1;
+                            continue;
+                        }
+                        b']' | b'}' => {
+                            // the wrong closer
+                            let e = *p + 1;
+                            self.err(start..e, MSG_UNCLOSED_FLOW);
+                            *p = e;
+                            break;
+                        }
+                        _ => {}
+                    }
+                    let before = *p;
+                    let k = self.flow_node(p, parent_indent, depth + 1);
+                    // `key: value` inside the collection
+                    let mut q = *p;
+                    while q < self.b.len() && is_ws(self.b[q]) {
+                        q += 1;
+                    }
+                    let has_colon = self.b.get(q) == Some(&b':')
+                        && self.b.get(q + 1).is_none_or(|c| {
+                            matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}')
+                        });
+                    if has_colon {
+                        *p = q + 1;
+                        let value = if self.flow_ws(p, parent_indent)
+                            && !matches!(self.b[*p], b',' | b']' | b'}')
+                        {
+                            Some(self.flow_node(p, parent_indent, depth + 1))
+                        } else {
+                            None
+                        };
+                        let key = match k.value {
+                            Value::Scalar(s) => s,
+                            _ => empty_scalar(k.span.start),
+                        };
+                        let end = value.as_ref().map_or(key.span.end, |v| v.span.end);
+                        let pair = Pair {
+                            span: key.span.start..end,
+                            key,
+                            value,
+                        };
+                        if is_map {
+                            pairs.push(pair);
+                        } else {
+                            items.push(Node {
+                                span: pair.span.clone(),
+                                value: Value::Map(vec![pair]),
+                                flow: true,
+                            });
+                        }
+                    } else if is_map {
+                        let key = match k.value {
+                            Value::Scalar(s) => s,
+                            _ => empty_scalar(k.span.start),
+                        };
+                        pairs.push(Pair {
+                            span: key.span.clone(),
+                            key,
+                            value: None,
+                        });
+                    } else {
+                        items.push(k);
+                    }
+                    if *p == before {
+                        *p += 1; // never loop in place
+                    }
+                }
+                let value = if is_map {
+                    Value::Map(pairs)
+                } else {
+                    Value::Seq(items)
+                };
+                Node {
+                    value,
+                    span: start..*p,
+                    flow: true,
+                }
+            }
+            Some(b'"') | Some(b'\'') => {
+                let (n, e) = self.quoted(start, parent_indent);
+                *p = e;
+                Node { flow: true, ..n }
+            }
+            Some(b'*') => {
+                while *p < self.b.len()
+                    && !matches!(
+                        self.b[*p],
+                        b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}'
+                    )
+                {
+                    *p += 1;
+                }
+                Node {
+                    value: Value::Alias,
+                    span: start..*p,
+                    flow: true,
+                }
+            }
+            _ => {
+                // plain scalar in flow context
+                let mut e = *p;
+                while e < self.b.len() {
+                    let c = self.b[e];
+                    if matches!(c, b',' | b']' | b'}' | b'[' | b'{' | b'\n' | b'\r') {
+                        break;
+                    }
+                    if c == b':'
+                        && self.b.get(e + 1).is_none_or(|n| {
+                            matches!(n, b' ' | b'\t' | b',' | b']' | b'}' | b'\n' | b'\r')
+                        })
+                    {
+                        break;
+                    }
+                    if c == b'#' && e > start && is_ws(self.b[e - 1]) {
+                        break;
+                    }
+                    e += 1;
+                }
+                let raw_end = start + self.src[start..e].trim_end().len();
+                *p = e.max(start + 1).min(self.b.len());
+                if raw_end == start {
+                    return Node {
+                        value: Value::Scalar(empty_scalar(start)),
+                        span: start..start,
+                        flow: true,
+                    };
+                }
+                let mut d = Decoder::default();
+                d.push(&self.src[start..raw_end], start);
+                *p = e;
+                Node {
+                    value: Value::Scalar(finish_scalar(d, start..raw_end, ScalarStyle::Plain)),
+                    span: start..raw_end,
+                    flow: true,
+                }
+            }
+        }
+    }
 }
 
-/// Refuse input tree-sitter cannot take safely.
+fn empty_scalar(at: usize) -> Scalar {
+    Scalar {
+        value: String::new(),
+        span: at..at,
+        style: ScalarStyle::Plain,
+        segs: vec![(0, at)],
+    }
+}
+
+fn finish_scalar(d: Decoder, span: Span, style: ScalarStyle) -> Scalar {
+    let segs = if d.segs.is_empty() {
+        vec![(0, span.start)]
+    } else {
+        d.segs
+    };
+    Scalar {
+        value: d.out,
+        span,
+        style,
+        segs,
+    }
+}
+
+fn is_doc_marker(t: &str, m: &str) -> bool {
+    t.starts_with(m) && t[3..].chars().next().is_none_or(|c| c == ' ' || c == '\t')
+}
+
+/// `- item` or a lone `-`.
+fn is_seq_item(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    b.first() == Some(&b'-') && b.get(1).is_none_or(|c| matches!(c, b' ' | b'\t' | b'\r'))
+}
+
+/// The text before a ` #` comment (outside quotes).
+fn strip_comment(t: &str) -> &str {
+    let b = t.as_bytes();
+    let mut quote: Option<u8> = None;
+    for (i, &c) in b.iter().enumerate() {
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                }
+            }
+            None => {
+                if (c == b'"' || c == b'\'')
+                    && (i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'[' | b'{' | b',' | b':'))
+                {
+                    quote = Some(c);
+                } else if c == b'#' && (i == 0 || is_ws(b[i - 1])) {
+                    return &t[..i];
+                }
+            }
+        }
+    }
+    t
+}
+
+/// Skip `&anchor` and `!tag` properties and the spaces after them.
+fn skip_props(t: &str, mut c: usize) -> usize {
+    let b = t.as_bytes();
+    loop {
+        while c < b.len() && is_ws(b[c]) {
+            c += 1;
+        }
+        if c < b.len() && (b[c] == b'&' || b[c] == b'!') {
+            while c < b.len() && !is_ws(b[c]) {
+                c += 1;
+            }
+            continue;
+        }
+        return c;
+    }
+}
+
+/// A `key:` at the start of `rest`: (key byte range within rest, colon offset).
+fn find_key(rest: &str) -> Option<(Span, usize)> {
+    let b = rest.as_bytes();
+    let first = *b.first()?;
+    if matches!(
+        first,
+        b'[' | b'{' | b'#' | b'|' | b'>' | b'*' | b'&' | b'!' | b'%' | b'@' | b'`'
+    ) || is_seq_item(rest)
+    {
+        return None;
+    }
+    if first == b'"' || first == b'\'' {
+        let mut p = 1;
+        while p < b.len() {
+            if first == b'"' && b[p] == b'\\' {
+                p += 2;
+                continue;
+            }
+            if b[p] == first {
+                if first == b'\'' && b.get(p + 1) == Some(&b'\'') {
+                    p += 2;
+                    continue;
+                }
+                break;
+            }
+            p += 1;
+        }
+        if p >= b.len() {
+            return None;
+        }
+        let key_end = p + 1;
+        let mut q = key_end;
+        while q < b.len() && is_ws(b[q]) {
+            q += 1;
+        }
+        return (b.get(q) == Some(&b':') && b.get(q + 1).is_none_or(|c| is_ws(*c) || *c == b'\r'))
+            .then_some((0..key_end, q));
+    }
+    let mut p = 0;
+    while p < b.len() {
+        let c = b[p];
+        if c == b'#' && p > 0 && is_ws(b[p - 1]) {
+            return None;
+        }
+        if c == b':' && b.get(p + 1).is_none_or(|n| is_ws(*n) || *n == b'\r') {
+            let key = rest[..p].trim_end();
+            if key.is_empty() {
+                return None;
+            }
+            return Some((0..key.len(), p));
+        }
+        p += 1;
+    }
+    None
+}
+
+/// A plain value containing `: ` (YAML would read a nested key).
+fn has_mapping_colon(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b':' && b.get(i + 1).is_none_or(|n| is_ws(*n)))
+}
+
+/// Refuse input too large or too deep to be a postmortem, before parsing.
 fn guard(text: &str) -> Option<SyntaxError> {
     if text.len() > MAX_BYTES {
         return Some(SyntaxError {
@@ -352,298 +1227,6 @@ fn line_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
         pos += l.len();
         (start, l.trim_end_matches(['\n', '\r']))
     })
-}
-
-/// Byte ranges of the top-level sections.
-fn sections(text: &str) -> Vec<Span> {
-    let mut cuts = vec![0];
-    for (start, line) in line_offsets(text) {
-        if start > 0 && starts_top_level_key(line) {
-            cuts.push(start);
-        }
-    }
-    cuts.push(text.len());
-    cuts.windows(2)
-        .map(|w| w[0]..w[1])
-        .filter(|r| r.end > r.start || r.start == 0)
-        .collect()
-}
-
-/// The key of a chunk that starts with `key:` at column 0.
-fn top_level_key(src: &str) -> Option<&str> {
-    let line = src.lines().next()?;
-    if !starts_top_level_key(line) {
-        return None;
-    }
-    line.find(':').map(|i| &line[..i])
-}
-
-fn starts_top_level_key(line: &str) -> bool {
-    let Some(c) = line.chars().next() else {
-        return false;
-    };
-    if !(c.is_alphanumeric() || c == '_') {
-        return false;
-    }
-    line.find(':')
-        .is_some_and(|i| matches!(line.as_bytes().get(i + 1), None | Some(b' ' | b'\t')))
-}
-
-struct Conv<'a> {
-    src: &'a str,
-    base: usize,
-}
-
-impl Conv<'_> {
-    /// The node's byte span in the document, without trailing white space.
-    fn span(&self, n: TsNode) -> Span {
-        let start = n.start_byte();
-        let mut end = n.end_byte().min(self.src.len());
-        let b = self.src.as_bytes();
-        while end > start && matches!(b[end - 1], b' ' | b'\t' | b'\n' | b'\r') {
-            end -= 1;
-        }
-        start + self.base..end + self.base
-    }
-
-    fn text(&self, n: TsNode) -> &str {
-        &self.src[n.start_byte()..n.end_byte()]
-    }
-
-    fn errors(&self, n: TsNode, out: &mut Vec<SyntaxError>) {
-        if !n.has_error() {
-            return;
-        }
-        if n.is_error() {
-            let span = self.span(n);
-            out.push(SyntaxError {
-                message: self.explain_error(n),
-                span,
-            });
-            return;
-        }
-        if n.is_missing() {
-            let at = self.span(n).start;
-            out.push(SyntaxError {
-                span: at..at,
-                message: format!("Expected `{}` here; add it to close this value.", n.kind()),
-            });
-            return;
-        }
-        let mut c = n.walk();
-        for ch in n.children(&mut c) {
-            self.errors(ch, out);
-        }
-    }
-
-    fn explain_error(&self, n: TsNode) -> String {
-        let t = self.text(n);
-        let line_start = self.src[..n.start_byte()].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.src[n.start_byte()..]
-            .find('\n')
-            .map_or(self.src.len(), |i| n.start_byte() + i);
-        let line = &self.src[line_start..line_end];
-        // the offending tab may be on the line after the one tree-sitter blames
-        let next_start = (line_end + 1).min(self.src.len());
-        let next_end = self.src[next_start..]
-            .find('\n')
-            .map_or(self.src.len(), |i| next_start + i);
-        let next = self.src.get(next_start..next_end).unwrap_or("");
-        let indented_by_tab = |l: &str| l.trim_start_matches(' ').starts_with('\t');
-        if t.contains('\t') || indented_by_tab(line) || indented_by_tab(next) {
-            return "This YAML can't be read: a tab indents it. Indent with spaces.".into();
-        }
-        let opens = t.matches('[').count() + t.matches('{').count();
-        let closes = t.matches(']').count() + t.matches('}').count();
-        if opens > closes {
-            return "This YAML can't be read: a `[` or `{` is never closed. Close it, or quote the text if the bracket is part of it.".into();
-        }
-        if t.trim_start().starts_with('[') && t.contains(']') {
-            return "This YAML can't be read: text after `[...]` makes it neither a list nor a string. Quote the whole value, e.g. \"[report §2] text\".".into();
-        }
-        let quotes = t.matches('"').count();
-        if quotes % 2 == 1 {
-            return "This YAML can't be read: a `\"` quote is never closed. Close it.".into();
-        }
-        "This YAML can't be read here. Check the indentation and that each `key:` has a space after the colon.".into()
-    }
-
-    /// The content node of a document/block_node/flow_node/sequence item.
-    fn content(&self, n: TsNode) -> Option<Node> {
-        let mut c = n.walk();
-        let kids: Vec<TsNode> = n.named_children(&mut c).collect();
-        for k in kids {
-            match k.kind() {
-                "anchor" | "tag" | "comment" | "yaml_directive" | "tag_directive"
-                | "reserved_directive" => {}
-                _ => return Some(self.node(k)),
-            }
-        }
-        None
-    }
-
-    fn node(&self, n: TsNode) -> Node {
-        let span = self.span(n);
-        let value = match n.kind() {
-            "block_node" | "flow_node" | "document" => {
-                return self.content(n).unwrap_or(Node {
-                    value: Value::Scalar(self.empty_scalar(span.end)),
-                    span: span.end..span.end,
-                    flow: false,
-                })
-            }
-            "block_mapping" | "flow_mapping" => {
-                let mut pairs = Vec::new();
-                self.collect_pairs(n, &mut pairs);
-                Value::Map(pairs)
-            }
-            "block_sequence" | "flow_sequence" => {
-                let mut items = Vec::new();
-                let mut c = n.walk();
-                for k in n.named_children(&mut c) {
-                    match k.kind() {
-                        "block_sequence_item" => items.push(self.content(k).unwrap_or(Node {
-                            value: Value::Scalar(self.empty_scalar(self.span(k).end)),
-                            span: self.span(k).end..self.span(k).end,
-                            flow: false,
-                        })),
-                        "flow_node" => items.push(self.node(k)),
-                        "flow_pair" => {
-                            let p = self.pair(k);
-                            items.push(Node {
-                                span: p.span.clone(),
-                                value: Value::Map(vec![p]),
-                                flow: true,
-                            })
-                        }
-                        "ERROR" => {
-                            let mut c2 = k.walk();
-                            for e in k.named_children(&mut c2) {
-                                if e.kind() == "block_sequence_item" {
-                                    if let Some(x) = self.content(e) {
-                                        items.push(x)
-                                    }
-                                }
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                Value::Seq(items)
-            }
-            "plain_scalar" | "double_quote_scalar" | "single_quote_scalar" | "block_scalar" => {
-                Value::Scalar(self.scalar(n))
-            }
-            "alias" => Value::Alias,
-            _ => Value::Invalid,
-        };
-        Node {
-            value,
-            span,
-            flow: n.kind().starts_with("flow_"),
-        }
-    }
-
-    /// Pairs of a mapping, including those tree-sitter left inside ERROR nodes.
-    fn collect_pairs(&self, n: TsNode, out: &mut Vec<Pair>) {
-        let mut c = n.walk();
-        for k in n.named_children(&mut c) {
-            match k.kind() {
-                "block_mapping_pair" | "flow_pair" => out.push(self.pair(k)),
-                "flow_node" if n.kind() == "flow_mapping" => {
-                    let key = self.scalar_of(k);
-                    out.push(Pair {
-                        span: key.span.clone(),
-                        key,
-                        value: None,
-                    });
-                }
-                "ERROR" | "block_node" | "block_mapping" | "document" => self.collect_pairs(k, out),
-                _ => {}
-            }
-        }
-    }
-
-    fn pair(&self, n: TsNode) -> Pair {
-        let key = match n.child_by_field_name("key") {
-            Some(k) => self.scalar_of(k),
-            None => self.empty_scalar(self.span(n).start),
-        };
-        let value = n.child_by_field_name("value").map(|v| self.node(v));
-        Pair {
-            key,
-            value,
-            span: self.span(n),
-        }
-    }
-
-    /// A key as a scalar (complex keys keep their raw text).
-    fn scalar_of(&self, n: TsNode) -> Scalar {
-        let mut cur = n;
-        loop {
-            match cur.kind() {
-                "plain_scalar" | "double_quote_scalar" | "single_quote_scalar" | "block_scalar" => {
-                    return self.scalar(cur)
-                }
-                _ => {}
-            }
-            let mut c = cur.walk();
-            let next = cur
-                .named_children(&mut c)
-                .find(|k| !matches!(k.kind(), "anchor" | "tag" | "comment"));
-            match next {
-                Some(k) => cur = k,
-                None => break,
-            }
-        }
-        let span = self.span(n);
-        Scalar {
-            value: self.text(n).to_string(),
-            segs: vec![(0, span.start)],
-            span,
-            style: ScalarStyle::Plain,
-        }
-    }
-
-    fn empty_scalar(&self, at: usize) -> Scalar {
-        Scalar {
-            value: String::new(),
-            span: at..at,
-            style: ScalarStyle::Plain,
-            segs: vec![(0, at)],
-        }
-    }
-
-    fn scalar(&self, n: TsNode) -> Scalar {
-        let span = self.span(n);
-        let raw = self.text(n);
-        let mut d = Decoder::default();
-        let style = match n.kind() {
-            "double_quote_scalar" => {
-                d.double(raw, span.start);
-                ScalarStyle::DoubleQuoted
-            }
-            "single_quote_scalar" => {
-                d.single(raw, span.start);
-                ScalarStyle::SingleQuoted
-            }
-            "block_scalar" => d.block(raw, span.start),
-            _ => {
-                d.fold_lines(raw, span.start);
-                ScalarStyle::Plain
-            }
-        };
-        Scalar {
-            value: d.out,
-            span,
-            style,
-            segs: if d.segs.is_empty() {
-                vec![(0, n.start_byte() + self.base)]
-            } else {
-                d.segs
-            },
-        }
-    }
 }
 
 /// Builds a decoded string and its segment map.
@@ -955,6 +1538,54 @@ mod tests {
         assert_eq!(e.value, "plain continued");
         let k = e.value.find("continued").expect("k");
         assert_eq!(&t[e.src_span(k..k + 9)], "continued");
+    }
+
+    #[test]
+    fn block_forms_comments_and_markers() {
+        let t = "%YAML 1.2\n---\n# comment\nitems:\n- a # trailing\n- key: v\n  other: w\n- - nested\n  - two\nflow: {a: 1, b: [x, \"y, z\"],\n  c: 'it''s'}\nanchored: &x value\nalias: *x\ncrlf: yes\r\nlast: |+\n  keep\n\n...\nignored: true\n";
+        let p = parse(t);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let r = p.root.expect("root");
+        let items = r.get("items").and_then(Node::as_seq).expect("items");
+        assert_eq!(items[0].str_value(), Some("a"));
+        assert_eq!(items[1].str_value_of("other"), Some("w"));
+        assert_eq!(items[2].as_seq().map(<[Node]>::len), Some(2));
+        let flow = r.get("flow").expect("flow");
+        assert_eq!(
+            flow.get("b")
+                .and_then(Node::as_seq)
+                .and_then(|s| s[1].str_value()),
+            Some("y, z")
+        );
+        assert_eq!(flow.str_value_of("c"), Some("it's"));
+        assert_eq!(r.str_value_of("anchored"), Some("value"));
+        assert!(matches!(
+            r.get("alias").map(|n| &n.value),
+            Some(Value::Alias)
+        ));
+        assert_eq!(r.str_value_of("crlf"), Some("yes"));
+        assert_eq!(r.str_value_of("last"), Some("keep\n\n"));
+        assert!(r.get("ignored").is_none(), "a second document is ignored");
+    }
+
+    #[test]
+    fn recovers_line_by_line() {
+        let t = "a: x\n  stray: indented\nb: one: two\nnot a key\n- orphan\nc: \"unclosed\nd: ok\n";
+        let p = parse(t);
+        let msgs: Vec<&str> = p.errors.iter().map(|e| &t[e.span.clone()]).collect();
+        assert_eq!(
+            msgs,
+            vec![
+                "stray: indented",
+                "one: two",
+                "not a key",
+                "- orphan",
+                "\"unclosed"
+            ]
+        );
+        let r = p.root.expect("root");
+        assert_eq!(r.str_value_of("d"), Some("ok"));
+        assert_eq!(r.str_value_of("c"), Some("\"unclosed").map(|_| "unclosed"));
     }
 
     #[test]

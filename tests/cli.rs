@@ -9,12 +9,18 @@ fn bin() -> Command {
 }
 
 fn example(f: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/checkout-outage").join(f)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/checkout-outage")
+        .join(f)
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {
     let o = bin().args(args).output().expect("run");
-    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -24,9 +30,15 @@ fn exit_codes() {
     assert_eq!(run(&["check", clean.to_str().unwrap_or("")]).0, 0);
     assert_eq!(run(&["check", bad.to_str().unwrap_or("")]).0, 1);
     assert_eq!(run(&["check", "/nonexistent/postmortem.yaml"]).0, 2);
-    assert_eq!(run(&["check", "--format", "xml", clean.to_str().unwrap_or("")]).0, 2);
+    assert_eq!(
+        run(&["check", "--format", "xml", clean.to_str().unwrap_or("")]).0,
+        2
+    );
     // --deny warnings turns the clean example's infos into nothing but a warning would fail
-    assert_eq!(run(&["check", "--deny", "warnings", clean.to_str().unwrap_or("")]).0, 0);
+    assert_eq!(
+        run(&["check", "--deny", "warnings", clean.to_str().unwrap_or("")]).0,
+        0
+    );
 }
 
 #[test]
@@ -36,7 +48,9 @@ fn json_output_shape() {
     assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).expect("json");
     let f = &v["files"][0];
-    assert!(f["path"].as_str().is_some_and(|p| p.ends_with("mistakes.postmortem.yaml")));
+    assert!(f["path"]
+        .as_str()
+        .is_some_and(|p| p.ends_with("mistakes.postmortem.yaml")));
     let diags = f["diagnostics"].as_array().expect("diagnostics");
     let owner = diags.iter().find(|d| d["code"] == "PM201").expect("PM201");
     assert_eq!(owner["name"], "missing-owner");
@@ -45,7 +59,11 @@ fn json_output_shape() {
     let start = &owner["range"]["start"];
     // 1-based line and column of the `id` key of the second action item
     let text = std::fs::read_to_string(&bad).expect("read");
-    let line = text.lines().position(|l| l.contains("id: AI-002")).expect("AI-002") + 1;
+    let line = text
+        .lines()
+        .position(|l| l.contains("id: AI-002"))
+        .expect("AI-002")
+        + 1;
     assert_eq!(start["line"], line as u64);
     assert_eq!(start["column"], 5);
     let s = &v["summary"];
@@ -61,12 +79,25 @@ fn columns_count_characters_not_bytes() {
     let dir = std::env::temp_dir().join(format!("pm-cli-cols-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("mkdir");
     let p = dir.join("postmortem.yaml");
-    std::fs::write(&p, "incident_ref: INC-1\naction_items:\n  - {statement: \"值班🚒\", severity: P9}\n").expect("write");
+    std::fs::write(
+        &p,
+        "incident_ref: INC-1\naction_items:\n  - {statement: \"值班🚒\", severity: P9}\n",
+    )
+    .expect("write");
     let (_, out, _) = run(&["check", "--format", "json", p.to_str().unwrap_or("")]);
     let v: Value = serde_json::from_str(&out).expect("json");
-    let d = v["files"][0]["diagnostics"].as_array().expect("d").iter().find(|d| d["code"] == "PM004").cloned().expect("PM004");
+    let d = v["files"][0]["diagnostics"]
+        .as_array()
+        .expect("d")
+        .iter()
+        .find(|d| d["code"] == "PM004")
+        .cloned()
+        .expect("PM004");
     // `  - {statement: "值班🚒", severity: ` is 33 characters (🚒 is one), so P9 starts at column 34
-    assert_eq!(d["range"]["start"], serde_json::json!({"line": 3, "column": 34}));
+    assert_eq!(
+        d["range"]["start"],
+        serde_json::json!({"line": 3, "column": 34})
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -79,31 +110,63 @@ fn sarif_and_github_formats() {
     let results = v["runs"][0]["results"].as_array().expect("results");
     let (_, js, _) = run(&["check", "--format", "json", bad.to_str().unwrap_or("")]);
     let j: Value = serde_json::from_str(&js).expect("json");
-    assert_eq!(results.len(), j["files"][0]["diagnostics"].as_array().map_or(0, |a| a.len()));
-    assert!(results.iter().all(|r| r["ruleId"].as_str().is_some_and(|c| c.starts_with("PM"))));
-    assert!(v["runs"][0]["tool"]["driver"]["rules"].as_array().is_some_and(|r| r.len() == postmortem_lsp::rules::REGISTRY.len()));
+    assert_eq!(
+        results.len(),
+        j["files"][0]["diagnostics"]
+            .as_array()
+            .map_or(0, |a| a.len())
+    );
+    assert!(results
+        .iter()
+        .all(|r| r["ruleId"].as_str().is_some_and(|c| c.starts_with("PM"))));
+    assert!(v["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .is_some_and(|r| r.len() == postmortem_lsp::rules::REGISTRY.len()));
     let (_, gh, _) = run(&["check", "--format", "github", bad.to_str().unwrap_or("")]);
     let first = gh.lines().next().unwrap_or("");
-    assert!(first.starts_with("::error file=") || first.starts_with("::warning file="), "{first}");
-    assert!(first.contains(",line=") && first.contains("title=PM"), "{first}");
+    assert!(
+        first.starts_with("::error file=") || first.starts_with("::warning file="),
+        "{first}"
+    );
+    assert!(
+        first.contains(",line=") && first.contains("title=PM"),
+        "{first}"
+    );
 }
 
 #[test]
 fn text_output_points_at_the_line() {
     let bad = example("mistakes.postmortem.yaml");
     let (_, out, _) = run(&["check", bad.to_str().unwrap_or("")]);
-    assert!(out.contains("error[PM201]: Action item AI-002 has no owner."), "{out}");
+    assert!(
+        out.contains("error[PM201]: Action item AI-002 has no owner."),
+        "{out}"
+    );
     assert!(out.contains("mistakes.postmortem.yaml:"), "{out}");
     assert!(out.contains("^^"), "{out}");
-    assert!(out.lines().last().unwrap_or("").starts_with("1 file checked:"));
+    assert!(out
+        .lines()
+        .last()
+        .unwrap_or("")
+        .starts_with("1 file checked:"));
 }
 
 #[test]
 fn folders_are_searched_for_postmortems() {
-    let (code, out, _) = run(&["check", "--format", "json", example("").to_str().unwrap_or("")]);
+    let (code, out, _) = run(&[
+        "check",
+        "--format",
+        "json",
+        example("").to_str().unwrap_or(""),
+    ]);
     assert_eq!(code, 1);
     let v: Value = serde_json::from_str(&out).expect("json");
-    let paths: Vec<&str> = v["files"].as_array().expect("files").iter().filter_map(|f| f["path"].as_str()).collect();
+    let paths: Vec<&str> = v["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
     assert_eq!(paths.len(), 2, "{paths:?}");
 }
 
@@ -113,11 +176,27 @@ fn new_writes_a_skeleton_that_is_structurally_valid() {
     let _ = std::fs::remove_dir_all(&dir);
     let (code, _, _) = run(&["new", dir.to_str().unwrap_or("")]);
     assert_eq!(code, 0);
-    assert_eq!(run(&["new", dir.to_str().unwrap_or("")]).0, 2, "never overwrites");
-    let (_, out, _) = run(&["check", "--format", "json", dir.join("postmortem.yaml").to_str().unwrap_or("")]);
+    assert_eq!(
+        run(&["new", dir.to_str().unwrap_or("")]).0,
+        2,
+        "never overwrites"
+    );
+    let (_, out, _) = run(&[
+        "check",
+        "--format",
+        "json",
+        dir.join("postmortem.yaml").to_str().unwrap_or(""),
+    ]);
     let v: Value = serde_json::from_str(&out).expect("json");
-    let codes: Vec<&str> = v["files"][0]["diagnostics"].as_array().expect("d").iter().filter_map(|d| d["code"].as_str()).collect();
-    for structural in ["PM001", "PM002", "PM003", "PM005", "PM006", "PM007", "PM104"] {
+    let codes: Vec<&str> = v["files"][0]["diagnostics"]
+        .as_array()
+        .expect("d")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    for structural in [
+        "PM001", "PM002", "PM003", "PM005", "PM006", "PM007", "PM104",
+    ] {
         assert!(!codes.contains(&structural), "{structural} in {codes:?}");
     }
     assert!(codes.contains(&"PM407"), "TODOs are listed");

@@ -46,6 +46,7 @@ const FIXTURES: &[&str] = &[
     "examples/checkout-outage/postmortem.yaml",
     "examples/checkout-outage/mistakes.postmortem.yaml",
     "tests/fixtures/broken.postmortem.yaml",
+    "tests/fixtures/zh-tw/postmortem.yaml",
 ];
 
 #[test]

@@ -37,15 +37,17 @@ pub fn rules_markdown() -> String {
     s
 }
 
-/// Plain text about a schema field.
+/// Plain text about a schema field: its shape, what it is for, who reads it,
+/// a good value and an example, from src/docs/en.toml.
 pub fn field_text(path: &str) -> Option<String> {
-    let f = schema::lookup(path)?;
-    let mut s = format!("{path}\n\n");
-    s.push_str(&format!(
-        "Required: {}\n",
-        if f.required { "yes" } else { "no" }
-    ));
-    s.push_str(&format!("Shape: {}\n", schema::describe_kind(&f.kind)));
+    field_text_in(path, crate::diagnostic::Locale::En)
+}
+
+/// [`field_text`] in a language (src/docs/zh-TW.toml for 繁體中文).
+pub fn field_text_in(path: &str, locale: crate::diagnostic::Locale) -> Option<String> {
+    schema::lookup(path)?;
+    let mut s = crate::docs::field_text(path, locale, crate::docs::Format::Plain)?;
+    s.push('\n');
     Some(s)
 }
 
@@ -55,7 +57,19 @@ pub fn run(args: &[String]) -> i32 {
         print!("{}", rules_markdown());
         return 0;
     }
-    let Some(what) = args.iter().find(|a| !a.starts_with("--")) else {
+    // `--locale zh-TW` picks the language of field documentation
+    let locale_at = args.iter().position(|a| a == "--locale");
+    let locale = locale_at
+        .and_then(|i| args.get(i + 1))
+        .map_or(crate::diagnostic::Locale::En, |l| {
+            crate::diagnostic::Locale::from_tag(l)
+        });
+    let Some(what) = args
+        .iter()
+        .enumerate()
+        .find(|(i, a)| !a.starts_with("--") && locale_at.is_none_or(|l| *i != l + 1))
+        .map(|(_, a)| a)
+    else {
         eprintln!("postmortem-lsp explain: name a rule (PM201, missing-owner) or a field (action_items.owner).");
         return 2;
     };
@@ -63,7 +77,7 @@ pub fn run(args: &[String]) -> i32 {
         print!("{}", rule_markdown(r));
         return 0;
     }
-    if let Some(t) = field_text(what) {
+    if let Some(t) = field_text_in(what, locale) {
         print!("{t}");
         return 0;
     }
@@ -77,7 +91,7 @@ pub fn run(args: &[String]) -> i32 {
     );
     match sug {
         Some(s) => eprintln!("postmortem-lsp explain: `{what}` is neither a rule nor a field; did you mean `{s}`?"),
-        None => eprintln!("postmortem-lsp explain: `{what}` is neither a rule (PM001…PM603) nor a field (e.g. action_items.owner)."),
+        None => eprintln!("postmortem-lsp explain: `{what}` is neither a rule (PM001, missing-owner) nor a field (e.g. action_items.owner)."),
     }
     2
 }

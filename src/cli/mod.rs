@@ -2,6 +2,7 @@
 //! `serve` (the language server). A thin layer over the engine.
 
 pub mod check;
+mod draft;
 pub mod explain;
 mod new;
 pub mod output;
@@ -21,7 +22,11 @@ USAGE:
   postmortem-lsp schema                   print the JSON Schema of a postmortem
   postmortem-lsp explain CODE|FIELD       explain a rule (PM201, missing-owner) or a field (action_items.owner)
         --all --markdown                  every rule, as docs/rules.md
+        --locale en|zh-TW                 language of a field's documentation
   postmortem-lsp new [DIR]                write a postmortem skeleton (DIR/postmortem.yaml)
+  postmortem-lsp draft FILE --section S   draft a section with Claude from the declared inputs (prints YAML)
+        --all-missing | --review          every missing section | the `verify` review instead
+        --write [--replace]               write into FILE after the checks pass (--replace: overwrite content)
   postmortem-lsp --version
 
 Exit codes: 0 no errors; 1 errors found (or warnings with --deny warnings); 2 usage or I/O problem.
@@ -45,6 +50,7 @@ pub fn main() -> i32 {
         }
         "explain" => explain::run(rest),
         "new" => new::run(rest),
+        "draft" => draft::run(rest),
         "--version" | "-V" | "version" => {
             println!("postmortem-lsp {}", env!("CARGO_PKG_VERSION"));
             0

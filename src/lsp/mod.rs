@@ -4,6 +4,8 @@
 mod actions;
 pub mod convert;
 pub mod documents;
+mod draft;
+mod ide;
 mod server;
 
 pub use server::Backend;
@@ -22,7 +24,7 @@ pub fn run_stdio() -> i32 {
         }
     };
     rt.block_on(async {
-        let (service, socket) = tower_lsp_server::LspService::new(Backend::new);
+        let (service, socket) = service();
         tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
             .serve(service)
             .await;
@@ -36,8 +38,22 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    let (service, socket) = tower_lsp_server::LspService::new(Backend::new);
+    let (service, socket) = service();
     tower_lsp_server::Server::new(input, output, socket)
         .serve(service)
         .await;
+}
+
+/// The service, with the notification tower-lsp-server does not route itself
+/// (`window/workDoneProgress/cancel`, for cancelling Claude drafts).
+fn service() -> (
+    tower_lsp_server::LspService<Backend>,
+    tower_lsp_server::ClientSocket,
+) {
+    tower_lsp_server::LspService::build(Backend::new)
+        .custom_method(
+            "window/workDoneProgress/cancel",
+            Backend::work_done_progress_cancel,
+        )
+        .finish()
 }

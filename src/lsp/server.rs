@@ -25,6 +25,8 @@ pub(crate) struct State {
     pub markdown: bool,
     pub configuration_request: bool,
     pub watch_dynamic: bool,
+    /// Client capabilities the Claude drafting commands use.
+    pub draft: super::draft::DraftCaps,
 }
 
 pub struct Backend {
@@ -78,6 +80,14 @@ impl Backend {
         analyze(text, &opts)
     }
 
+    /// Re-analyzes an open document in place.
+    fn reanalyze(&self, st: &mut State, uri: &Uri, path: Option<&Path>, text: String) {
+        let a = self.analyze_doc(st, path, text);
+        if let Some(doc) = st.docs.get_mut(uri) {
+            doc.analysis = Arc::new(a);
+        }
+    }
+
     /// Publishes (push mode) the diagnostics of a document.
     async fn publish(&self, uri: Uri) {
         let msg = {
@@ -125,10 +135,7 @@ impl Backend {
                     }
                 }
                 let (path, text) = (doc.path.clone(), doc.rope.to_string());
-                let a = self.analyze_doc(&mut st, path.as_deref(), text);
-                if let Some(doc) = st.docs.get_mut(&uri) {
-                    doc.analysis = Arc::new(a);
-                }
+                self.reanalyze(&mut st, &uri, path.as_deref(), text);
                 changed.push(uri);
             }
             changed
@@ -199,6 +206,7 @@ impl LanguageServer for Backend {
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false);
             st.locale = params.locale.as_deref().map(Locale::from_tag);
+            st.draft = super::draft::DraftCaps::from_client(caps);
             if let Some(folders) = &params.workspace_folders {
                 st.roots = folders.iter().filter_map(|f| doc_path(&f.uri)).collect();
             }
@@ -242,10 +250,35 @@ impl LanguageServer for Backend {
                 }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::SOURCE,
+                            CodeActionKind::REFACTOR_REWRITE,
+                        ]),
                         ..Default::default()
                     },
                 )),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: super::draft::COMMANDS
+                        .iter()
+                        .chain(super::ide::COMMANDS)
+                        .map(|c| c.to_string())
+                        .collect(),
+                    work_done_progress_options: WorkDoneProgressOptions {
+                        work_done_progress: Some(true),
+                    },
+                }),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                completion_provider: Some(super::ide::completion_provider(self, caps)),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 workspace: Some(WorkspaceServerCapabilities {
                     workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                         supported: Some(true),
@@ -342,10 +375,7 @@ impl LanguageServer for Backend {
             let is_pm = doc.is_postmortem || crate::detect::has_incident_ref(&text);
             doc.is_postmortem = is_pm;
             if is_pm {
-                let a = self.analyze_doc(&mut st, path.as_deref(), text);
-                if let Some(doc) = st.docs.get_mut(&uri) {
-                    doc.analysis = Arc::new(a);
-                }
+                self.reanalyze(&mut st, &uri, path.as_deref(), text);
             }
         }
         self.publish(uri).await;
@@ -490,6 +520,62 @@ impl LanguageServer for Backend {
                 }));
             }
         }
+        actions.extend(super::draft::code_actions(&st, &params));
         Ok(Some(actions))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if let Some(r) = super::ide::execute(self, &params) {
+            return r;
+        }
+        if let Some(r) = super::draft::execute(self, &params).await {
+            return r;
+        }
+        Err(tower_lsp_server::jsonrpc::Error::method_not_found())
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        super::ide::hover(self, params)
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        super::ide::completion(self, params)
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        super::ide::definition(self, params)
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        super::ide::references(self, params)
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        super::ide::document_symbol(self, params)
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        super::ide::folding_range(self, params)
+    }
+
+    async fn selection_range(
+        &self,
+        params: SelectionRangeParams,
+    ) -> Result<Option<Vec<SelectionRange>>> {
+        super::ide::selection_range(self, params)
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        super::ide::code_lens(self, params)
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        super::ide::inlay_hint(self, params)
     }
 }

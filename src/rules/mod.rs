@@ -43,6 +43,8 @@ mod pm503_decision_unexplained_rejection;
 mod pm601_slo_impact_missing;
 mod pm602_budget_burn_needs_p0;
 mod pm603_prevention_coverage;
+mod pm604_slo_figure_mismatch;
+mod pm605_timeline_order;
 
 /// A rule's identity and documentation.
 #[derive(Debug)]
@@ -64,7 +66,11 @@ impl RuleMeta {
     }
     /// The documentation as Markdown (doc comments carry one leading space per line).
     pub fn doc_text(&self) -> String {
-        let lines: Vec<&str> = self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect();
+        let lines: Vec<&str> = self
+            .doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect();
         lines.join("\n").trim().to_string()
     }
     /// Anchor of this rule's section in docs/rules.md.
@@ -75,6 +81,10 @@ impl RuleMeta {
 
 /// What every rule sees.
 pub struct Context<'a> {
+    /// The schema walk, computed once per analysis (see [`Context::walk`]).
+    pub visits: &'a [VisitRec<'a>],
+    /// Every scalar with its path and schema path, computed once per analysis.
+    pub scalars: &'a [ScalarRec<'a>],
     pub text: &'a str,
     pub parsed: &'a Parsed,
     pub root: Option<&'a Node>,
@@ -154,6 +164,8 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &pm601_slo_impact_missing::SloImpactMissing,
     &pm602_budget_burn_needs_p0::BudgetBurnNeedsP0,
     &pm603_prevention_coverage::PreventionCoverage,
+    &pm604_slo_figure_mismatch::SloFigureMismatch,
+    &pm605_timeline_order::TimelineOrder,
 ];
 
 /// Looks a rule up by code (`PM201`, case-insensitive) or name (`missing-owner`).
@@ -164,42 +176,182 @@ pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
         .find(|r| r.meta().code.eq_ignore_ascii_case(code_or_name) || r.meta().name == code_or_name)
 }
 
+/// A schema visit with owned paths, kept for the rules of one analysis.
+pub enum VisitRec<'n> {
+    Map {
+        node: &'n Node,
+        fields: &'static [Field],
+        path: String,
+        spath: String,
+        anchor: Span,
+    },
+    Value {
+        node: &'n Node,
+        kind: &'static Kind,
+        path: String,
+        spath: String,
+        key_span: Span,
+    },
+}
+
+/// A scalar with its field path and schema path.
+pub struct ScalarRec<'n> {
+    pub path: String,
+    pub spath: String,
+    pub scalar: &'n Scalar,
+}
+
+/// The schema walk of a document, once.
+pub fn collect_visits(root: &Node) -> Vec<VisitRec<'_>> {
+    let mut out = Vec::new();
+    walk_schema(root, &mut |v| {
+        out.push(match v {
+            Visit::Map {
+                node,
+                fields,
+                path,
+                spath,
+                anchor,
+            } => VisitRec::Map {
+                node,
+                fields,
+                path: path.to_string(),
+                spath: spath.to_string(),
+                anchor,
+            },
+            Visit::Value {
+                node,
+                kind,
+                path,
+                spath,
+                key_span,
+            } => VisitRec::Value {
+                node,
+                kind,
+                path: path.to_string(),
+                spath: spath.to_string(),
+                key_span,
+            },
+        })
+    });
+    out
+}
+
+/// Every scalar of a document, once.
+pub fn collect_scalars(root: &Node) -> Vec<ScalarRec<'_>> {
+    let mut out = Vec::new();
+    visit_scalars(root, &mut |path, spath, scalar| {
+        out.push(ScalarRec {
+            path: path.to_string(),
+            spath: spath.to_string(),
+            scalar,
+        })
+    });
+    out
+}
+
+impl<'a> Context<'a> {
+    /// Like [`walk_schema`] over the document, from the walk computed once.
+    pub fn walk(&self, f: &mut dyn FnMut(Visit<'a, '_>)) {
+        for v in self.visits {
+            f(match v {
+                VisitRec::Map {
+                    node,
+                    fields,
+                    path,
+                    spath,
+                    anchor,
+                } => Visit::Map {
+                    node,
+                    fields,
+                    path,
+                    spath,
+                    anchor: anchor.clone(),
+                },
+                VisitRec::Value {
+                    node,
+                    kind,
+                    path,
+                    spath,
+                    key_span,
+                } => Visit::Value {
+                    node,
+                    kind,
+                    path,
+                    spath,
+                    key_span: key_span.clone(),
+                },
+            });
+        }
+    }
+
+    /// Like [`visit_scalars`], from the list computed once.
+    pub fn each_scalar(&self, f: &mut dyn FnMut(&str, &str, &'a Scalar)) {
+        for s in self.scalars {
+            f(&s.path, &s.spath, s.scalar);
+        }
+    }
+}
+
 /// One visit of the schema walk.
-pub enum Visit<'a> {
+pub enum Visit<'n, 'p> {
     /// A map that should have `fields`; `anchor` is where to report a missing field.
     Map {
-        node: &'a Node,
+        node: &'n Node,
         fields: &'static [Field],
-        path: &'a str,
-        spath: &'a str,
+        path: &'p str,
+        spath: &'p str,
         anchor: Span,
     },
     /// A value that should be of `kind`.
     Value {
-        node: &'a Node,
+        node: &'n Node,
         kind: &'static Kind,
-        path: &'a str,
-        spath: &'a str,
+        path: &'p str,
+        spath: &'p str,
         key_span: Span,
     },
 }
 
 /// Walks the document along the schema. Values that are `TODO(...)` are not
 /// descended into. Unknown keys are skipped (PM005 reports them).
-pub fn walk_schema<'a>(root: &'a Node, visit: &mut dyn FnMut(Visit<'_>)) {
+pub fn walk_schema<'n>(root: &'n Node, visit: &mut dyn FnMut(Visit<'n, '_>)) {
     let top: &'static Kind = &TOP_KIND;
-    walk(root, top, "", "", 0..0, visit);
+    walk(
+        root,
+        top,
+        &mut String::new(),
+        &mut String::new(),
+        0..0,
+        visit,
+    );
 }
 
 static TOP_KIND: Kind = Kind::Map(crate::schema::TOP);
 
-fn walk(
-    node: &Node,
+/// Appends `.key` (or `key` at the root) to a path buffer.
+pub fn push_key(buf: &mut String, key: &str) {
+    if !buf.is_empty() {
+        buf.push('.');
+    }
+    buf.push_str(key);
+}
+
+/// Appends `[i]` to a path buffer.
+pub fn push_index(buf: &mut String, i: usize) {
+    use std::fmt::Write;
+    let _ = write!(buf, "[{i}]");
+}
+
+// Paths are built in two reused buffers (truncated on the way back up), so a
+// walk allocates nothing per node.
+fn walk<'n>(
+    node: &'n Node,
     kind: &'static Kind,
-    path: &str,
-    spath: &str,
+    path: &mut String,
+    spath: &mut String,
     key_span: Span,
-    visit: &mut dyn FnMut(Visit<'_>),
+    visit: &mut dyn FnMut(Visit<'n, '_>),
 ) {
     if !path.is_empty() {
         visit(Visit::Value {
@@ -213,6 +365,7 @@ fn walk(
     if common::is_todo(node) {
         return;
     }
+    let (pl, sl) = (path.len(), spath.len());
     match (kind, &node.value) {
         (Kind::Map(fields) | Kind::TextOr(fields), Value::Map(pairs)) => {
             let anchor = if path.is_empty() {
@@ -235,30 +388,34 @@ fn walk(
                 if let (Some(f), Some(v)) =
                     (fields.iter().find(|f| f.name == p.key.value), &p.value)
                 {
-                    let cp = common::join(path, &p.key.value);
-                    let cs = common::join(spath, &p.key.value);
-                    walk(v, &f.kind, &cp, &cs, p.key.span.clone(), visit);
+                    push_key(path, &p.key.value);
+                    push_key(spath, &p.key.value);
+                    walk(v, &f.kind, path, spath, p.key.span.clone(), visit);
+                    path.truncate(pl);
+                    spath.truncate(sl);
                 }
             }
         }
         (Kind::List(inner), Value::Seq(items)) => {
             for (i, item) in items.iter().enumerate() {
-                let ip = format!("{path}[{i}]");
+                push_index(path, i);
                 walk(
                     item,
                     inner,
-                    &ip,
+                    path,
                     spath,
                     item.span.start..item.span.start,
                     visit,
                 );
+                path.truncate(pl);
             }
         }
         (Kind::Dict(inner), Value::Map(pairs)) => {
             for p in pairs {
                 if let Some(v) = &p.value {
-                    let cp = common::join(path, &p.key.value);
-                    walk(v, inner, &cp, spath, p.key.span.clone(), visit);
+                    push_key(path, &p.key.value);
+                    walk(v, inner, path, spath, p.key.span.clone(), visit);
+                    path.truncate(pl);
                 }
             }
         }
@@ -269,30 +426,37 @@ fn walk(
 /// Every scalar in the document with its path and schema path (keys of
 /// unknown sections included), for rules that read prose.
 pub fn visit_scalars<'a>(root: &'a Node, f: &mut dyn FnMut(&str, &str, &'a Scalar)) {
-    fn go<'a>(n: &'a Node, path: &str, spath: &str, f: &mut dyn FnMut(&str, &str, &'a Scalar)) {
+    fn go<'a>(
+        n: &'a Node,
+        path: &mut String,
+        spath: &mut String,
+        f: &mut dyn FnMut(&str, &str, &'a Scalar),
+    ) {
+        let (pl, sl) = (path.len(), spath.len());
         match &n.value {
             Value::Scalar(s) => f(path, spath, s),
             Value::Seq(items) => {
                 for (i, it) in items.iter().enumerate() {
-                    go(it, &format!("{path}[{i}]"), spath, f);
+                    push_index(path, i);
+                    go(it, path, spath, f);
+                    path.truncate(pl);
                 }
             }
             Value::Map(pairs) => {
                 for p in pairs {
                     if let Some(v) = &p.value {
-                        go(
-                            v,
-                            &common::join(path, &p.key.value),
-                            &common::join(spath, &p.key.value),
-                            f,
-                        );
+                        push_key(path, &p.key.value);
+                        push_key(spath, &p.key.value);
+                        go(v, path, spath, f);
+                        path.truncate(pl);
+                        spath.truncate(sl);
                     }
                 }
             }
             Value::Alias | Value::Invalid => {}
         }
     }
-    go(root, "", "", f);
+    go(root, &mut String::new(), &mut String::new(), f);
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 use super::common::owned_by_specific_rule;
-use super::{walk_schema, Context, Rule, RuleMeta, Visit};
+use super::{Context, Rule, RuleMeta, Visit};
 use crate::diagnostic::Diagnostic;
 
 crate::declare_rule! {
@@ -27,7 +27,7 @@ impl Rule for MissingField {
         if root.as_map().is_none() {
             return;
         }
-        walk_schema(root, &mut |v| {
+        cx.walk(&mut |v| {
             let Visit::Map {
                 node,
                 fields,
@@ -49,13 +49,19 @@ impl Rule for MissingField {
                 } else {
                     crate::tr!(cx, "`{path}` has no `{name}`. Add it (use `TODO(what is missing)` if it isn't known yet).", "`{path}` 缺少 `{name}`。請補上(未知時寫 `TODO(缺什麼)`)。")
                 };
-                out.push(Diagnostic::new(
+                let mut d = Diagnostic::new(
                     self.meta().code,
                     self.meta().default_severity,
                     anchor.clone(),
                     path.to_string(),
                     msg,
-                ));
+                );
+                d.fixes.extend(if path.is_empty() {
+                    Some(crate::ide::fixes::add_section_fix(cx.text, node, f, cx.locale))
+                } else {
+                    crate::ide::fixes::add_field_fix(cx.text, node, fields, f, spath, cx.locale)
+                });
+                out.push(d);
             }
         });
     }

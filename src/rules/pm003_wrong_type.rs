@@ -1,4 +1,4 @@
-use super::{walk_schema, Context, Rule, RuleMeta, Visit};
+use super::{Context, Rule, RuleMeta, Visit};
 use crate::diagnostic::Diagnostic;
 use crate::schema::Kind;
 use crate::syntax::Value;
@@ -37,7 +37,7 @@ impl Rule for WrongType {
             out.push(Diagnostic::new(self.meta().code, self.meta().default_severity, root.span.clone(), "", crate::tr!(cx, "A postmortem is a map of sections (`incident_ref:`, `root_cause:`, …), but this document is {}. Start from `postmortem-lsp new`.", "postmortem 應是各區段的對照表(`incident_ref:`、`root_cause:`…),但此文件是{}。可用 `postmortem-lsp new` 產生範本。", root.kind_name())));
             return;
         }
-        walk_schema(root, &mut |v| {
+        cx.walk(&mut |v| {
             let Visit::Value {
                 node, kind, path, ..
             } = v

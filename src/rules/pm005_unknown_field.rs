@@ -1,5 +1,5 @@
 use super::common::did_you_mean;
-use super::{walk_schema, Context, Rule, RuleMeta, Visit};
+use super::{Context, Rule, RuleMeta, Visit};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 
 crate::declare_rule! {
@@ -17,8 +17,7 @@ impl Rule for UnknownField {
         &Self::META
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        let Some(root) = cx.root else { return };
-        walk_schema(root, &mut |v| {
+        cx.walk(&mut |v| {
             let Visit::Map {
                 node, fields, path, ..
             } = v

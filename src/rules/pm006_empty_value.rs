@@ -1,5 +1,5 @@
 use super::common::{is_empty, owned_by_specific_rule};
-use super::{walk_schema, Context, Rule, RuleMeta, Visit};
+use super::{Context, Rule, RuleMeta, Visit};
 use crate::diagnostic::Diagnostic;
 
 crate::declare_rule! {
@@ -19,8 +19,7 @@ impl Rule for EmptyValue {
         &Self::META
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        let Some(root) = cx.root else { return };
-        walk_schema(root, &mut |v| {
+        cx.walk(&mut |v| {
             let Visit::Map {
                 node,
                 fields,

@@ -16,12 +16,20 @@ impl Rule for MissingOwner {
         &Self::META
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         super::common::check_action_field(cx, out, self.meta(), "owner", |cx, id| {
             (
                 crate::tr!(cx, "Action item {id} has no owner. Name the person or team who will see it through, or write `owner: TODO(who owns this)`.", "行動項 {id} 沒有 owner。請寫明負責到底的人或團隊,或寫 `owner: TODO(誰負責)`。"),
                 crate::tr!(cx, "The owner of {id} is still TODO; agree on an owner before this postmortem is published.", "{id} 的 owner 仍是 TODO;發布前請確定負責人。"),
             )
         });
+        crate::ide::fixes::attach_action_field_fixes(
+            cx.text,
+            cx.root,
+            cx.locale,
+            "owner",
+            &mut out[start..],
+        );
     }
 }
 

@@ -15,12 +15,20 @@ impl Rule for MissingDue {
         &Self::META
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         super::common::check_action_field(cx, out, self.meta(), "due", |cx, id| {
             (
                 crate::tr!(cx, "Action item {id} has no due date. Add `due: YYYY-MM-DD`, or `due: TODO(agree with the owner)`.", "行動項 {id} 沒有到期日。請加上 `due: YYYY-MM-DD`,或 `due: TODO(與 owner 確認)`。"),
                 crate::tr!(cx, "The due date of {id} is still TODO; agree on a date with the owner.", "{id} 的到期日仍是 TODO;請與 owner 約定日期。"),
             )
         });
+        crate::ide::fixes::attach_action_field_fixes(
+            cx.text,
+            cx.root,
+            cx.locale,
+            "due",
+            &mut out[start..],
+        );
     }
 }
 

@@ -15,12 +15,20 @@ impl Rule for MissingSuccessCriteria {
         &Self::META
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        let start = out.len();
         super::common::check_action_field(cx, out, self.meta(), "success_criteria", |cx, id| {
             (
                 crate::tr!(cx, "Action item {id} has no success_criteria. Say how we'll know it's done (a check that passes, a number reached).", "行動項 {id} 沒有 success_criteria。請寫明怎樣算完成(可驗證的檢查或指標)。"),
                 crate::tr!(cx, "The success criteria of {id} are still TODO; write a verifiable end state.", "{id} 的 success_criteria 仍是 TODO;請寫出可驗證的完成狀態。"),
             )
         });
+        crate::ide::fixes::attach_action_field_fixes(
+            cx.text,
+            cx.root,
+            cx.locale,
+            "success_criteria",
+            &mut out[start..],
+        );
     }
 }
 

@@ -1,4 +1,4 @@
-use super::{visit_scalars, Context, Rule, RuleMeta};
+use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 
 crate::declare_rule! {
@@ -18,7 +18,7 @@ impl Rule for LowConfidenceUnexplained {
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(root) = cx.root else { return };
         let mut lows = Vec::new();
-        visit_scalars(root, &mut |path, _spath, s| {
+        cx.each_scalar(&mut |path, _spath, s| {
             if (path == "confidence" || path.ends_with(".confidence"))
                 && !path.starts_with("verify")
                 && s.value.trim() == "L"

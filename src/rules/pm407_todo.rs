@@ -1,4 +1,4 @@
-use super::{visit_scalars, Context, Rule, RuleMeta};
+use super::{Context, Rule, RuleMeta};
 use crate::diagnostic::Diagnostic;
 
 crate::declare_rule! {
@@ -16,8 +16,7 @@ impl Rule for Todo {
         &Self::META
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        let Some(root) = cx.root else { return };
-        visit_scalars(root, &mut |path, _, s| {
+        cx.each_scalar(&mut |path, _, s| {
             for (r, what) in super::common::todos(&s.value) {
                 let Some(what) = what else { continue };
                 out.push(Diagnostic::new(

@@ -30,7 +30,13 @@ impl Rule for SloImpactMissing {
             return;
         }
         let Some(pair) = root.pair("slo_impact") else {
-            out.push(Diagnostic::new(self.meta().code, self.meta().default_severity, 0..0, "", crate::tr!(cx, "There is no `slo_impact` section. State the error budget consumed and MTTA, MTTR and alert latency (card rule 4).", "沒有 `slo_impact` 區段。請列出 error budget 消耗與 MTTA、MTTR、告警延遲(規則 4)。")));
+            let mut d = Diagnostic::new(self.meta().code, self.meta().default_severity, 0..0, "", crate::tr!(cx, "There is no `slo_impact` section. State the error budget consumed and MTTA, MTTR and alert latency (card rule 4).", "沒有 `slo_impact` 區段。請列出 error budget 消耗與 MTTA、MTTR、告警延遲(規則 4)。"));
+            if let Some(f) = crate::schema::TOP.iter().find(|f| f.name == "slo_impact") {
+                d.fixes.push(crate::ide::fixes::add_section_fix(
+                    cx.text, root, f, cx.locale,
+                ));
+            }
+            out.push(d);
             return;
         };
         let Some(v) = pair.value.as_ref().filter(|v| v.as_map().is_some()) else {
@@ -38,7 +44,13 @@ impl Rule for SloImpactMissing {
         };
         for f in FIGURES {
             if v.pair(f).is_none() {
-                out.push(Diagnostic::new(
+                let fields = crate::schema::lookup("slo_impact")
+                    .and_then(|s| crate::schema::fields_of(&s.kind))
+                    .unwrap_or(&[]);
+                let fix = fields.iter().find(|x| x.name == *f).and_then(|x| {
+                    crate::ide::fixes::add_field_fix(cx.text, v, fields, x, "slo_impact", cx.locale)
+                });
+                let mut d = Diagnostic::new(
                     self.meta().code,
                     Severity::Warning.min(self.meta().default_severity),
                     pair.key.span.clone(),
@@ -48,7 +60,9 @@ impl Rule for SloImpactMissing {
                         "`slo_impact` has no `{f}`. Add it, or `{f}: TODO(what is missing)`.",
                         "`slo_impact` 缺少 `{f}`。請補上,或寫 `{f}: TODO(缺什麼)`。"
                     ),
-                ));
+                );
+                d.fixes.extend(fix);
+                out.push(d);
             }
         }
     }

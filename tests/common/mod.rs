@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -21,6 +21,16 @@ pub struct Client {
     pub child: Option<std::process::Child>,
     /// Answers to `workspace/configuration`.
     pub settings: Arc<Mutex<Value>>,
+    /// Every message the server sent (notifications, requests, responses), in
+    /// order, never consumed: `$/progress`, `workspace/applyEdit` params, logs.
+    pub log: Arc<Mutex<Vec<Value>>>,
+    /// Answers to `window/showMessageRequest`, in order (the title of the
+    /// action to pick, or `None` to dismiss); dismissed once they run out.
+    pub choices: Arc<Mutex<std::collections::VecDeque<Option<String>>>>,
+    /// While false, `window/showMessageRequest` is not answered yet.
+    pub answer_choices: Arc<std::sync::atomic::AtomicBool>,
+    /// The spawned server's stderr (see [`Client::spawn_with_env`]).
+    pub stderr: Arc<Mutex<Vec<u8>>>,
 }
 
 pub fn write_msg(w: &mut dyn Write, v: &Value) -> std::io::Result<()> {
@@ -55,13 +65,44 @@ impl Client {
         let (tx, rx) = channel();
         let writer: Arc<Mutex<Box<dyn Write + Send>>> = Arc::new(Mutex::new(writer));
         let settings = Arc::new(Mutex::new(json!({})));
+        let log: Arc<Mutex<Vec<Value>>> = Arc::new(Mutex::new(Vec::new()));
+        let choices: Arc<Mutex<std::collections::VecDeque<Option<String>>>> =
+            Arc::new(Mutex::new(std::collections::VecDeque::new()));
+        let answer_choices = Arc::new(std::sync::atomic::AtomicBool::new(true));
         let w2 = writer.clone();
         let s2 = settings.clone();
+        let (log2, choices2, answer2) = (log.clone(), choices.clone(), answer_choices.clone());
         std::thread::spawn(move || {
             let mut r = BufReader::new(reader);
             while let Some(msg) = read_msg(&mut r) {
-                // Answer server→client requests so the server never waits on us.
-                if msg.get("id").is_some() && msg.get("method").is_some() {
+                if let Ok(mut l) = log2.lock() {
+                    l.push(msg.clone());
+                }
+                // A choice is answered from its own thread, once allowed.
+                if msg["method"] == "window/showMessageRequest" && msg.get("id").is_some() {
+                    let pick = choices2
+                        .lock()
+                        .ok()
+                        .and_then(|mut c| c.pop_front())
+                        .flatten();
+                    let (w3, gate, id) = (w2.clone(), answer2.clone(), msg["id"].clone());
+                    std::thread::spawn(move || {
+                        let deadline = Instant::now() + PATIENCE;
+                        while !gate.load(std::sync::atomic::Ordering::SeqCst)
+                            && Instant::now() < deadline
+                        {
+                            std::thread::sleep(Duration::from_millis(5));
+                        }
+                        let result = pick.map_or(Value::Null, |t| json!({"title": t}));
+                        if let Ok(mut w) = w3.lock() {
+                            let _ = write_msg(
+                                &mut **w,
+                                &json!({"jsonrpc": "2.0", "id": id, "result": result}),
+                            );
+                        }
+                    });
+                } else if msg.get("id").is_some() && msg.get("method").is_some() {
+                    // Answer server→client requests so the server never waits on us.
                     let method = msg["method"].as_str().unwrap_or("");
                     let result = match method {
                         "workspace/configuration" => {
@@ -91,7 +132,79 @@ impl Client {
             seen: Vec::new(),
             child: None,
             settings,
+            log,
+            choices,
+            answer_choices,
+            stderr: Arc::new(Mutex::new(Vec::new())),
         }
+    }
+
+    /// Spawns the built binary with extra environment variables (and some
+    /// removed), capturing its stderr in [`Client::stderr`].
+    pub fn spawn_with_env(
+        bin: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        remove: &[&str],
+    ) -> Client {
+        let mut cmd = std::process::Command::new(bin);
+        cmd.args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        for k in remove {
+            cmd.env_remove(k);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn the server");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut err = child.stderr.take().expect("stderr");
+        let mut c = Client::new(Box::new(stdout), Box::new(stdin));
+        let sink = c.stderr.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut s) = sink.lock() {
+                    s.extend_from_slice(&buf[..n]);
+                }
+            }
+        });
+        c.child = Some(child);
+        c
+    }
+
+    /// Every message received so far with this method.
+    pub fn logged(&self, method: &str) -> Vec<Value> {
+        self.log
+            .lock()
+            .map(|l| {
+                l.iter()
+                    .filter(|m| m["method"] == method)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Like [`Client::initialize`], with `initializationOptions`.
+    pub fn initialize_with(&mut self, root: &Path, extra_caps: Value, options: Value) -> Value {
+        let mut caps = json!({
+            "general": {"positionEncodings": []},
+            "textDocument": {"hover": {"contentFormat": ["markdown", "plaintext"]}, "publishDiagnostics": {}},
+            "workspace": {"configuration": true, "workspaceFolders": true},
+            "window": {"workDoneProgress": true}
+        });
+        merge(&mut caps, &extra_caps);
+        let root_uri = file_uri(root);
+        let r = self.request("initialize", json!({"processId": null, "rootUri": root_uri, "capabilities": caps, "workspaceFolders": [{"uri": root_uri, "name": "ws"}], "initializationOptions": options}));
+        self.notify("initialized", json!({}));
+        r
     }
 
     /// Spawns the built binary.
@@ -164,10 +277,7 @@ impl Client {
 
     fn recv_until(&mut self, deadline: Instant) -> Option<Value> {
         let left = deadline.saturating_duration_since(Instant::now());
-        match self.rx.recv_timeout(left) {
-            Ok(v) => Some(v),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.rx.recv_timeout(left).ok()
     }
 
     /// Waits for a notification (or server request) matching `pred`, looking at

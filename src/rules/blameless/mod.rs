@@ -1,1 +1,493 @@
-//! Blameless language checks (being written).
+//! Blameless language checks, PM301–PM306: names as causes, blame words,
+//! counterfactuals, people-fixing and vague action items, and judgement.
+//!
+//! A pure checker: text in, findings (byte ranges) out. No YAML, no LSP.
+//! The phrase lists are data (`en.toml`, `zh-TW.toml` beside this file).
+//!
+//! Precision matters more than recall here: quoted material (“…”, "…",
+//! 「…」, 『…』), code spans, bracketed citations (`[chat L14]`) and links are
+//! evidence, not the author's voice, and are never flagged.
+
+mod names;
+mod phrases;
+mod quotes;
+mod subject;
+mod util;
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+pub use names::{chat_speakers, handles_in, speaker_roles, People};
+pub use phrases::{phrase_entries, phrase_errors, rule_name, Lang, PhraseEntry, RULES};
+
+use names::role_phrase;
+use subject::{classify_span, subject_before, SubjectMode};
+use util::{capitalise, mostly_cjk, overlaps, sentence_at, sentence_spans};
+
+/// What kind of field a text comes from; decides which rules apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FieldKind {
+    /// `root_cause` and everything under it.
+    RootCause,
+    /// `blameless_summary`.
+    Summary,
+    /// `contributing_factors`.
+    Factor,
+    /// `what_went_wrong`.
+    WentWrong,
+    /// `what_went_well`.
+    WentWell,
+    /// `systemic_changes`.
+    Systemic,
+    /// `decision_log`.
+    Decision,
+    /// `action_items[].statement`.
+    Action,
+    /// `action_items[].success_criteria`.
+    SuccessCriteria,
+    /// An owner: naming a person is the point. Never checked.
+    Owner,
+    /// Quoted evidence. Never checked.
+    Quote,
+    /// Anything else (timeline entries, prevention categories…).
+    Other,
+}
+
+impl FieldKind {
+    pub const ALL: [FieldKind; 12] = [
+        FieldKind::RootCause,
+        FieldKind::Summary,
+        FieldKind::Factor,
+        FieldKind::WentWrong,
+        FieldKind::WentWell,
+        FieldKind::Systemic,
+        FieldKind::Decision,
+        FieldKind::Action,
+        FieldKind::SuccessCriteria,
+        FieldKind::Owner,
+        FieldKind::Quote,
+        FieldKind::Other,
+    ];
+
+    /// The kind of a field from its path in the postmortem: `root_cause`,
+    /// `root_cause.five_whys[0].why_1`, `action_items[2].statement`,
+    /// `action_items.owner`, `quote`…
+    pub fn from_field(path: &str) -> FieldKind {
+        let segs: Vec<String> = path
+            .split(['.', '/'])
+            .map(|s| {
+                s.split('[')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .filter(|s| !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        let first = segs.first().map(String::as_str).unwrap_or("");
+        let last = segs.last().map(String::as_str).unwrap_or("");
+        if matches!(last, "owner" | "owners") {
+            return FieldKind::Owner;
+        }
+        if matches!(last, "quote" | "quotes") {
+            return FieldKind::Quote;
+        }
+        match first {
+            "root_cause" => FieldKind::RootCause,
+            "blameless_summary" | "summary" => FieldKind::Summary,
+            "contributing_factors" => FieldKind::Factor,
+            "what_went_wrong" => FieldKind::WentWrong,
+            "what_went_well" => FieldKind::WentWell,
+            "systemic_changes" => FieldKind::Systemic,
+            "decision_log" => FieldKind::Decision,
+            "action_items" => match segs.get(1).map(String::as_str) {
+                None | Some("statement") | Some("action") => FieldKind::Action,
+                Some("success_criteria") => FieldKind::SuccessCriteria,
+                Some(_) => FieldKind::Other,
+            },
+            _ => FieldKind::Other,
+        }
+    }
+
+    /// The names used in the phrase lists' `kinds` / `skip_kinds`.
+    pub fn from_list_name(name: &str) -> Option<FieldKind> {
+        Some(match name {
+            "root_cause" => FieldKind::RootCause,
+            "summary" | "blameless_summary" => FieldKind::Summary,
+            "factor" | "contributing_factors" => FieldKind::Factor,
+            "went_wrong" | "what_went_wrong" => FieldKind::WentWrong,
+            "went_well" | "what_went_well" => FieldKind::WentWell,
+            "systemic" | "systemic_changes" => FieldKind::Systemic,
+            "decision" | "decision_log" => FieldKind::Decision,
+            "action" | "statement" => FieldKind::Action,
+            "success_criteria" => FieldKind::SuccessCriteria,
+            "owner" => FieldKind::Owner,
+            "quote" => FieldKind::Quote,
+            "other" => FieldKind::Other,
+            _ => return None,
+        })
+    }
+
+    /// A name here is an error (PM301).
+    pub fn names_are_errors(self) -> bool {
+        matches!(self, FieldKind::RootCause | FieldKind::Summary)
+    }
+
+    /// A name here is a warning (PM301).
+    pub fn names_are_warnings(self) -> bool {
+        matches!(
+            self,
+            FieldKind::Factor
+                | FieldKind::WentWrong
+                | FieldKind::WentWell
+                | FieldKind::Systemic
+                | FieldKind::Decision
+        )
+    }
+
+    fn label(self) -> (&'static str, &'static str) {
+        match self {
+            FieldKind::RootCause => ("the root cause", "根本原因"),
+            FieldKind::Summary => ("the blameless summary", "摘要"),
+            FieldKind::Factor => ("a contributing factor", "促成因素"),
+            FieldKind::WentWrong => ("what went wrong", "「哪裡出錯」"),
+            FieldKind::WentWell => ("what went well", "「做得好的地方」"),
+            FieldKind::Systemic => ("a systemic change", "系統性改善"),
+            FieldKind::Decision => ("the decision log", "決策紀錄"),
+            FieldKind::Action => ("an action item", "行動項"),
+            FieldKind::SuccessCriteria => ("the success criteria", "完成標準"),
+            FieldKind::Owner => ("the owner", "負責人"),
+            FieldKind::Quote => ("a quote", "引述"),
+            FieldKind::Other => ("this field", "此欄位"),
+        }
+    }
+}
+
+/// How serious a finding is, as a hint for the caller's configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Information,
+    Hint,
+}
+
+/// One problem found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// "PM301" … "PM306".
+    pub rule: &'static str,
+    /// Byte range in the checked text.
+    pub range: Range<usize>,
+    /// PM301: error in the root cause and summary, warning elsewhere;
+    /// PM302–PM305 warnings; PM306 information.
+    pub severity_hint: Option<Severity>,
+    /// English: what is wrong and what to do next.
+    pub message: String,
+    /// 繁體中文.
+    pub message_zh: String,
+    /// Replacement for `range`, in the language of the sentence. An empty
+    /// string deletes the range (which then includes one adjacent space).
+    pub rewrite: Option<String>,
+    /// Why this matters, in English (for hovers).
+    pub explain: String,
+    /// Why this matters, in 繁體中文.
+    pub explain_zh: String,
+    /// PM301: the name found, as written.
+    pub name: Option<String>,
+}
+
+const PM301_EXPLAIN: &str = "Blameless postmortems name gaps, not people: a name in a cause turns the review into a judgement of a person and stops the search for the guard the system lacked.";
+const PM301_EXPLAIN_ZH: &str = "無咎檢討寫的是缺口而不是人：原因裡出現人名，會讓檢討變成評斷個人，也讓大家停止追查系統少了哪道防護。";
+
+/// Checks one text of the given kind. `people` holds the names to look for
+/// (and their roles, for the suggested rewrite); `@handles` and e-mail
+/// addresses in the text count as people too.
+pub fn check_text(text: &str, kind: FieldKind, people: &People) -> Vec<Finding> {
+    if matches!(kind, FieldKind::Owner | FieldKind::Quote) || text.trim().is_empty() {
+        return Vec::new();
+    }
+    let masked = quotes::mask(text);
+    let sentences = sentence_spans(&masked);
+    let mut out = Vec::new();
+    if kind.names_are_errors() || kind.names_are_warnings() {
+        name_findings(text, &masked, &sentences, kind, people, &mut out);
+    }
+    let mut starts: Option<Vec<usize>> = None;
+    let mut measurable: Option<bool> = None;
+    for e in phrase_entries() {
+        if !e.applies_to(kind) {
+            continue;
+        }
+        let mut unless_hits: Option<Vec<Range<usize>>> = None;
+        for caps in e.regex.captures_iter(&masked) {
+            let Some(whole) = caps.get(0) else { continue };
+            let hit = caps
+                .name("hit")
+                .or_else(|| caps.name("hit2"))
+                .unwrap_or(whole);
+            if hit.as_str().trim().is_empty() {
+                continue;
+            }
+            if let Some(u) = &e.unless {
+                let uh = unless_hits
+                    .get_or_insert_with(|| u.find_iter(&masked).map(|m| m.range()).collect());
+                if uh.iter().any(|r| overlaps(r, &whole.range())) {
+                    continue;
+                }
+            }
+            if e.subject != SubjectMode::Any {
+                let s = match caps.name("subj").or_else(|| caps.name("subj2")) {
+                    Some(g) => classify_span(&masked, g.range(), people),
+                    None => subject_before(&masked, whole.start(), people),
+                };
+                if !e.subject.accepts(s) {
+                    continue;
+                }
+            }
+            if e.at_start {
+                let st = starts.get_or_insert_with(|| statement_starts(&masked, &sentences));
+                if !st.contains(&hit.start()) {
+                    continue;
+                }
+            }
+            if e.unless_measurable && *measurable.get_or_insert_with(|| has_measurable(text)) {
+                continue;
+            }
+            out.push(phrase_finding(e, text, &sentences, hit.range(), kind));
+        }
+    }
+    // An action that fixes people is rewritten as a whole; whether the
+    // rewrite is vague is a question for after that.
+    if out.iter().any(|f| f.rule == "PM304") {
+        out.retain(|f| f.rule != "PM305");
+    }
+    dedupe(out)
+}
+
+fn name_findings(
+    text: &str,
+    masked: &str,
+    sentences: &[Range<usize>],
+    kind: FieldKind,
+    people: &People,
+    out: &mut Vec<Finding>,
+) {
+    let severity = if kind.names_are_errors() {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let (field_en, field_zh) = kind.label();
+    for h in people.find(masked) {
+        let sentence = &text[sentence_at(sentences, h.range.start)];
+        let zh = mostly_cjk(&sentence.replace(&h.written, ""));
+        let role = people
+            .role_of(&h.key)
+            .or_else(|| people.role_of(&h.written));
+        let mut rewrite = role_phrase(role, zh);
+        let example_en = role_phrase(Some(role.unwrap_or("on-call engineer")), false);
+        let example_zh = role_phrase(Some(role.unwrap_or("on-call engineer")), true);
+        if !zh {
+            if h.possessive {
+                rewrite.push_str("'s");
+            }
+            if util::at_sentence_start(masked, h.range.start) {
+                rewrite = capitalise(&rewrite);
+            }
+        }
+        out.push(Finding {
+            rule: "PM301",
+            range: h.range.clone(),
+            severity_hint: Some(severity),
+            message: format!(
+                "`{}` is named in {field_en}. Describe the gap in the system that let this happen, and refer to people by role (e.g. \"{example_en}\").",
+                h.written
+            ),
+            message_zh: format!(
+                "{field_zh}中出現人名「{}」。請描述讓這件事發生的系統缺口，並以角色稱呼人員（例如「{example_zh}」）。",
+                h.written
+            ),
+            rewrite: Some(rewrite),
+            explain: PM301_EXPLAIN.to_string(),
+            explain_zh: PM301_EXPLAIN_ZH.to_string(),
+            name: Some(h.written.clone()),
+        });
+    }
+}
+
+fn phrase_finding(
+    e: &PhraseEntry,
+    text: &str,
+    sentences: &[Range<usize>],
+    range: Range<usize>,
+    kind: FieldKind,
+) -> Finding {
+    let m = text[range.clone()].trim().to_string();
+    let zh = mostly_cjk(&text[sentence_at(sentences, range.start)]);
+    let (mut rewrite, rewrite_zh_lang) = {
+        let (en, zhr) = match e.lang {
+            Lang::En => (e.rewrite.clone(), e.rewrite_other.clone()),
+            Lang::ZhTw => (e.rewrite_other.clone(), e.rewrite.clone()),
+        };
+        if zh {
+            match zhr {
+                Some(r) => (Some(r), true),
+                None => (en, false),
+            }
+        } else {
+            match en {
+                Some(r) => (Some(r), false),
+                None => (zhr, true),
+            }
+        }
+    };
+    let mut range = range;
+    if let Some(r) = &mut rewrite {
+        if r.is_empty() {
+            range = widen_over_space(text, range);
+        } else if !rewrite_zh_lang
+            && m.chars().next().is_some_and(char::is_uppercase)
+            && !m.chars().skip(1).any(char::is_uppercase)
+        {
+            *r = capitalise(r);
+        }
+    }
+    let suggestion_en = match &rewrite {
+        Some(r) if !r.is_empty() => format!(" For example: \"{r}\"."),
+        _ => String::new(),
+    };
+    let suggestion_zh = match &rewrite {
+        Some(r) if !r.is_empty() => format!("例如：「{r}」。"),
+        _ => String::new(),
+    };
+    let (field_en, field_zh) = kind.label();
+    let (message, message_zh, severity) = match e.rule {
+        "PM302" => (
+            format!("\"{m}\" puts the cause on a person. Describe which guard, check or signal the system lacked.{suggestion_en}"),
+            format!("「{m}」把原因歸到人身上。請改寫成系統缺少了哪道防護、檢查或訊號。{suggestion_zh}"),
+            Severity::Warning,
+        ),
+        "PM303" => (
+            format!("\"{m}\" judges a past decision with hindsight. Describe what the responders knew at the time and which signal or guard was missing.{suggestion_en}"),
+            format!("「{m}」是事後諸葛的反事實說法。請描述當下應變人員掌握了哪些資訊，以及缺少了哪個訊號或防護。{suggestion_zh}"),
+            Severity::Warning,
+        ),
+        "PM304" => (
+            format!("\"{m}\": this action item changes people, not the system. Change a tool, check or process so the mistake is hard to make (e.g. a confirmation step or a guard in the deploy tool).{suggestion_en}"),
+            format!("「{m}」：這個行動項是在改變人，而不是改變系統。請改成調整工具、檢查或流程，讓錯誤不容易發生（例如加上確認步驟或部署工具的防護）。{suggestion_zh}"),
+            Severity::Warning,
+        ),
+        "PM305" => (
+            format!("\"{m}\" has no verifiable end state. Say what will be true when {field_en} is done: a number, a check that passes, or a concrete behaviour (e.g. \"page within 5 minutes when errors exceed 2%\").{suggestion_en}"),
+            format!("「{m}」沒有可驗證的完成狀態。請寫出{field_zh}完成時會成立的事：數字、會通過的檢查或具體行為（例如「錯誤率超過 2% 時 5 分鐘內告警」）。{suggestion_zh}"),
+            Severity::Warning,
+        ),
+        _ => (
+            format!("\"{m}\" is a judgement: it makes readers defensive and adds no fact. Remove it, or state the fact behind it.{suggestion_en}"),
+            format!("「{m}」是評斷用語，會讓讀者防衛，也沒有提供事實。請刪除，或改寫成背後的事實。{suggestion_zh}"),
+            Severity::Information,
+        ),
+    };
+    Finding {
+        rule: e.rule,
+        range,
+        severity_hint: Some(severity),
+        message,
+        message_zh,
+        rewrite,
+        explain: e.explain.clone(),
+        explain_zh: e.explain_zh.clone(),
+        name: None,
+    }
+}
+
+/// For a deletion, take one adjacent space along so no double space is left.
+fn widen_over_space(text: &str, r: Range<usize>) -> Range<usize> {
+    if text[r.end..].starts_with(' ') {
+        r.start..r.end + 1
+    } else if text[..r.start].ends_with(' ') {
+        r.start - 1..r.end
+    } else {
+        r
+    }
+}
+
+/// Byte offsets where a statement's verb starts: each sentence after bullets,
+/// ids and "We will" / "Team to" / 「將」「由 X 負責」.
+fn statement_starts(masked: &str, sentences: &[Range<usize>]) -> Vec<usize> {
+    static RES: OnceLock<(Regex, Regex)> = OnceLock::new();
+    let (en, zh) = RES.get_or_init(|| {
+        let en = Regex::new(
+            r"(?i)^[\s\-*•·>]*(?:\d+[.)、]\s*)?(?:(?:AI|P|SEV)[-\s]?\d+\s*[:.)\-]\s*)?(?:TODO\s*[:：\-]?\s*)?(?:(?:we|i|the\s+\S+\s+team|the\s+team|team|\S+\s+team|owner|sre|ops|platform|infra)\s+(?:will|shall|should|must|needs?\s+to|plans?\s+to|are\s+going\s+to|is\s+going\s+to|to)\s+)?(?:also\s+)?",
+        )
+        .unwrap_or_else(|_| names::never_matches());
+        let zh = Regex::new(
+            r"^\s*(?:由[^，,。；;]{1,15}?(?:負責|來|將|會))?(?:將|會|需要|需|要|應|須|必須|預計|計畫|計劃|規劃|我們|團隊)*\s*",
+        )
+        .unwrap_or_else(|_| names::never_matches());
+        (en, zh)
+    });
+    let mut out = Vec::new();
+    for s in sentences {
+        let seg = &masked[s.clone()];
+        let a = en.find(seg).map_or(0, |m| m.end());
+        let b = zh.find(&seg[a..]).map_or(0, |m| m.end());
+        out.push(s.start + a + b);
+    }
+    out
+}
+
+/// Does the statement carry a measurable end state: a number with a unit, a
+/// percentage, a comparison, "from X to Y", zero…? Dates and ids do not count.
+fn has_measurable(text: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?ix)
+            \d+(?:[.,]\d+)?\s*(?:%|％|percent|ms\b|msec|millis\w*|s\b|secs?\b|seconds?\b|m\b|mins?\b|minutes?\b|h\b|hrs?\b|hours?\b|x\b|×|
+                倍|毫秒|秒|分鐘|分|小時|次|筆|件|台|rps\b|qps\b|req/s|requests?\b|errors?\b|alerts?\b|pages?\b|pods?\b|nodes?\b|replicas?\b|
+                connections?\b|[kmgt]i?b\b|nines\b|個)
+            | [<>≤≥≦≧]=?\s*\d
+            | \b(?:under|below|above|over|less\s+than|more\s+than|fewer\s+than|at\s+least|at\s+most|no\s+more\s+than|to|between)\s+[<~]?\d
+            | \bzero\b | \bp\d{2}(?:\.\d+)?\s*(?:<|>|≤|≥|=)
+            | (?:低於|高於|不超過|至少|達到|降至|降到|提升至|提高到|提升到|縮短至|縮短到|少於|多於|小於|大於|控制在|維持在|至)\s*\d
+            | \d\s*(?:以內|以下|以上|內)
+            | 零
+            | \bso\s+(?:that\s+)?(?:it|the|every|all|each|no|any|a)\b[^.;]{0,80}?\b(?:refuses?|blocks?|rejects?|requires?|fails?|alerts?|pages?|prevents?|cannot|can['’]t|must|never|always|only|stops?)\b
+            | \bby\s+(?:adding|introducing|creating|enabling|requiring|blocking|implementing|deploying|setting\s+up|wiring|moving|switching|replacing|removing|automating|making)\b
+            | (?:透過|藉由|藉著)(?:新增|加入|導入|建立|啟用|設定|自動化|改用|移除|阻擋)
+            | 使(?:得)?[^。；;]{0,30}(?:無法|不能|必須|會自動|自動)",
+        )
+        .unwrap_or_else(|_| names::never_matches())
+    });
+    re.is_match(text)
+}
+
+/// One finding per rule per place: overlapping findings of the same rule
+/// keep the first (longest) one. Sorted by position.
+fn dedupe(mut v: Vec<Finding>) -> Vec<Finding> {
+    v.sort_by(|a, b| {
+        a.range
+            .start
+            .cmp(&b.range.start)
+            .then(b.range.end.cmp(&a.range.end))
+            .then(a.rule.cmp(b.rule))
+    });
+    let mut out: Vec<Finding> = Vec::new();
+    for f in v {
+        if out
+            .iter()
+            .any(|o| o.rule == f.rule && overlaps(&o.range, &f.range))
+        {
+            continue;
+        }
+        out.push(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

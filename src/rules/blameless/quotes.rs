@@ -22,13 +22,17 @@ pub(crate) fn evidence_spans(text: &str) -> Vec<Range<usize>> {
             '『' => closing(text, i, '『', '』', usize::MAX),
             '【' => closing(text, i, '【', '】', MAX_CITATION),
             '《' => closing(text, i, '《', '》', MAX_CITATION),
-            '[' => closing(text, i, '[', ']', MAX_CITATION).filter(|r| !text[r.clone()].contains('\n')),
+            '[' => {
+                closing(text, i, '[', ']', MAX_CITATION).filter(|r| !text[r.clone()].contains('\n'))
+            }
             '"' => plain_quote(text, i, '"'),
             '`' => plain_quote(text, i, '`'),
             'h' if text[i..].starts_with("http://") || text[i..].starts_with("https://") => {
                 let len: usize = text[i..]
                     .chars()
-                    .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '”' | '」' | '>' | ')'))
+                    .take_while(|c| {
+                        !c.is_whitespace() && !matches!(c, '"' | '”' | '」' | '>' | ')')
+                    })
                     .map(char::len_utf8)
                     .sum();
                 Some(i..i + len)

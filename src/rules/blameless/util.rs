@@ -86,7 +86,11 @@ pub(crate) fn sentence_at(spans: &[Range<usize>], pos: usize) -> Range<usize> {
 /// whitespace and masked evidence before it)?
 pub(crate) fn at_sentence_start(text: &str, pos: usize) -> bool {
     for c in text[..pos].chars().rev() {
-        if c.is_whitespace() || matches!(c, '-' | '*' | '•' | '(' | '[' | '"' | '“' | '「' | '『' | '（')
+        if c.is_whitespace()
+            || matches!(
+                c,
+                '-' | '*' | '•' | '(' | '[' | '"' | '“' | '「' | '『' | '（'
+            )
         {
             continue;
         }

@@ -1,0 +1,387 @@
+//! `postmortem-lsp draft FILE --section S | --all-missing | --review [--write]`:
+//! drafts sections with Claude from the document's declared inputs, checks
+//! them like the language server does, and prints them (or writes them into
+//! the file, atomically, only when they pass).
+
+use crate::analysis::{analyze, Analysis, Options};
+use crate::claude::StreamProgress;
+use crate::config::Config;
+use crate::diagnostic::Locale;
+use crate::draft::{self, DraftError, DraftEvent, Drafted, Drafter, Mode, Target};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, Default)]
+struct Args {
+    file: Option<PathBuf>,
+    section: Option<String>,
+    all_missing: bool,
+    review: bool,
+    write: bool,
+    replace: bool,
+    root: Option<PathBuf>,
+    locale: Option<Locale>,
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut a = Args::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or(format!("`{name}` needs a value"))
+        };
+        match flag {
+            "--section" | "-s" => a.section = Some(value("--section")?),
+            "--all-missing" => a.all_missing = true,
+            "--review" => a.review = true,
+            "--write" | "-w" => a.write = true,
+            "--replace" => a.replace = true,
+            "--root" => a.root = Some(PathBuf::from(value("--root")?)),
+            "--locale" => a.locale = Some(Locale::from_tag(&value("--locale")?)),
+            f if f.starts_with('-') => return Err(format!("unknown option `{f}`")),
+            p if a.file.is_none() => a.file = Some(PathBuf::from(p)),
+            p => return Err(format!("one file at a time (got `{p}` too)")),
+        }
+    }
+    if a.file.is_none() {
+        return Err("name the postmortem to draft, e.g. `postmortem-lsp draft postmortem.yaml --section root_cause`".into());
+    }
+    let modes =
+        usize::from(a.section.is_some()) + usize::from(a.all_missing) + usize::from(a.review);
+    if modes != 1 {
+        return Err("choose one of `--section NAME`, `--all-missing` or `--review`".into());
+    }
+    if let Some(s) = &a.section {
+        if !draft::is_draftable(s) {
+            return Err(DraftError::UnknownSection(s.clone()).user_message());
+        }
+    }
+    Ok(a)
+}
+
+/// One line on stderr, rewritten in place (only when stderr is a terminal).
+struct Line {
+    on: bool,
+    shown: bool,
+}
+
+impl Line {
+    fn show(&mut self, msg: &str) {
+        if !self.on {
+            return;
+        }
+        let mut e = std::io::stderr().lock();
+        let msg: String = msg.chars().take(100).collect();
+        let _ = write!(e, "\r\x1b[2K{msg}");
+        let _ = e.flush();
+        self.shown = true;
+    }
+
+    fn clear(&mut self) {
+        if self.shown {
+            let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+            self.shown = false;
+        }
+    }
+}
+
+fn event_line(e: &DraftEvent, step: &str) -> Option<String> {
+    Some(match e {
+        DraftEvent::Request {
+            section,
+            repair: false,
+        } => format!("{step}{section}: asking Claude…"),
+        DraftEvent::Request { .. } => return None,
+        DraftEvent::Stream { section, progress } => match progress {
+            StreamProgress::Connected => format!("{step}{section}: Claude is answering…"),
+            StreamProgress::Text { chars_so_far, .. } => format!(
+                "{step}{section}: {} characters received",
+                draft::thousands(*chars_so_far as u64)
+            ),
+            StreamProgress::Retrying {
+                attempt,
+                wait_s,
+                reason,
+            } => format!("{step}{section}: {reason}; retry {attempt} in {wait_s:.0} s"),
+        },
+        DraftEvent::Checking { section } => format!("{step}{section}: checking…"),
+        DraftEvent::Repairing { section, problems } => {
+            format!("{step}{section}: {problems} problem(s); asking Claude to fix them…")
+        }
+    })
+}
+
+pub fn run(args: &[String]) -> i32 {
+    let a = match parse(args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("postmortem-lsp draft: {e}\n\n{}", super::USAGE);
+            return 2;
+        }
+    };
+    let Some(file) = a.file.clone() else { return 2 };
+    let text = match std::fs::read_to_string(&file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("postmortem-lsp draft: can't read {}: {e}", file.display());
+            return 2;
+        }
+    };
+    let abs = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+    let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+    let config = Config::discover(&dir);
+    for p in &config.problems {
+        eprintln!("postmortem-lsp draft: {p}");
+    }
+    let root = a
+        .root
+        .as_ref()
+        .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.clone()))
+        .unwrap_or_else(|| crate::inputs::discover_root(&dir));
+    let an = {
+        let config = config.clone();
+        let abs = abs.clone();
+        let root = root.clone();
+        let locale = a.locale;
+        move |t: String| -> Analysis {
+            let mut o = Options::new(&config);
+            o.path = Some(&abs);
+            o.root = Some(&root);
+            o.locale = locale;
+            analyze(t, &o)
+        }
+    };
+    let analysis = an(text.clone());
+    let sections: Vec<String> = if a.review {
+        vec![draft::REVIEW_SECTION.to_string()]
+    } else if a.all_missing {
+        draft::missing_sections(&analysis)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    } else {
+        a.section.iter().cloned().collect()
+    };
+    if sections.is_empty() {
+        eprintln!("postmortem-lsp draft: every section already has content; nothing to draft. Use `--section NAME` to redraft one.");
+        return 0;
+    }
+    // Replacing what a person wrote is asked first (or allowed with --replace).
+    if a.write && !a.replace {
+        for s in &sections {
+            if !draft::splice::has_content(&analysis.parsed, s) {
+                continue;
+            }
+            if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+                eprint!("`{s}` already has content. Replace it with Claude's draft? [y/N] ");
+                let mut answer = String::new();
+                let _ = std::io::stdin().read_line(&mut answer);
+                if !matches!(answer.trim(), "y" | "Y" | "yes") {
+                    eprintln!("postmortem-lsp draft: nothing was drafted or written.");
+                    return 1;
+                }
+            } else {
+                eprintln!("postmortem-lsp draft: `{s}` already has content; add --replace to overwrite it with --write, or run without --write to print the draft.");
+                return 2;
+            }
+        }
+    }
+    let fail = |e: &DraftError| {
+        eprintln!("postmortem-lsp draft: {}", e.user_message());
+        if let DraftError::Claude(c) = e {
+            if let Some(id) = c.request_id() {
+                eprintln!("postmortem-lsp draft: Anthropic request id: {id}");
+            }
+        }
+    };
+    if let Err(e) = draft::check_file_base_url(&config, false) {
+        fail(&e);
+        return 2;
+    }
+    let cfg = match draft::claude_config(&config, None) {
+        Ok(c) => c,
+        Err(e) => {
+            fail(&e);
+            return 2;
+        }
+    };
+    let model = cfg.model.clone();
+    let prompts = draft::Prompts::from_claude_table(&config.claude, config.path.as_deref(), &dir);
+    let mut drafter = match Drafter::new(cfg, prompts, &analysis, &draft::doc_name(Some(&abs))) {
+        Ok(d) => d,
+        Err(e) => {
+            fail(&e);
+            return 2;
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("postmortem-lsp draft: can't start the runtime: {e}");
+            return 2;
+        }
+    };
+    let mut line = Line {
+        on: std::io::stderr().is_terminal(),
+        shown: false,
+    };
+    let what = if a.review {
+        "Reviewing".to_string()
+    } else {
+        format!("Drafting {}", sections.join(", "))
+    };
+    line.show(&format!("{what} from {}", drafter.input_files().join(", ")));
+    let cancel = CancellationToken::new();
+    let total = sections.len();
+    let mut acc = text.clone();
+    let mut accepted: Vec<Drafted> = Vec::new();
+    let mut code = 0;
+    for (i, s) in sections.iter().enumerate() {
+        let step = if total > 1 {
+            format!("({}/{total}) ", i + 1)
+        } else {
+            String::new()
+        };
+        let target = if a.review {
+            Target::Review
+        } else {
+            Target::Section(s.clone())
+        };
+        let result = rt.block_on(drafter.draft(
+            &acc,
+            &target,
+            &cancel,
+            &mut |e| {
+                if let Some(m) = event_line(&e, &step) {
+                    line.show(&m);
+                }
+            },
+            &an,
+        ));
+        line.clear();
+        match result {
+            Ok(d) => {
+                acc = d.text.clone();
+                accepted.push(d);
+            }
+            Err(e @ DraftError::Rejected { .. }) => {
+                fail(&e);
+                if let DraftError::Rejected { reasons, draft, .. } = &e {
+                    for r in reasons {
+                        eprintln!("  - {r}");
+                    }
+                    eprintln!("Rejected draft (not written):\n{draft}");
+                }
+                code = 1;
+            }
+            Err(e) => {
+                fail(&e);
+                if !accepted.is_empty() {
+                    eprintln!("postmortem-lsp draft: nothing was written or printed for the sections drafted before that.");
+                }
+                return 1;
+            }
+        }
+    }
+    for d in &accepted {
+        for w in &d.warnings {
+            eprintln!("warning: {}", w.describe());
+        }
+    }
+    let totals = drafter.totals();
+    eprintln!(
+        "Claude ({model}): {} over {} request{}.",
+        totals.describe(&model),
+        totals.requests,
+        if totals.requests == 1 { "" } else { "s" }
+    );
+    if accepted.is_empty() {
+        return code.max(1);
+    }
+    if !a.write {
+        let mut out = std::io::stdout().lock();
+        for (i, d) in accepted.iter().enumerate() {
+            if i > 0 {
+                let _ = writeln!(out);
+            }
+            let _ = writeln!(out, "{}", d.yaml);
+        }
+        return code;
+    }
+    match write_into(&file, &text, &accepted, &an) {
+        Ok(written) => {
+            eprintln!(
+                "postmortem-lsp draft: wrote {} into {}.",
+                written.join(", "),
+                file.display()
+            );
+            code
+        }
+        Err(e) => {
+            eprintln!("postmortem-lsp draft: {e}");
+            1
+        }
+    }
+}
+
+/// Splices the drafts into the file as it is now. If it changed on disk
+/// meanwhile, each section is found again; a section that was itself edited
+/// is not overwritten.
+fn write_into(
+    file: &Path,
+    original: &str,
+    drafts: &[Drafted],
+    an: &dyn Fn(String) -> Analysis,
+) -> Result<Vec<String>, String> {
+    let now = std::fs::read_to_string(file).map_err(|e| {
+        format!(
+            "can't read {} again: {e}; nothing was written",
+            file.display()
+        )
+    })?;
+    let blank = draft::Style::detect(original, &crate::syntax::parse(original)).blank_between;
+    let mut text = now.clone();
+    let mut written = Vec::new();
+    for d in drafts {
+        if now != original && draft::reanchor(original, &now, &d.section).changed {
+            return Err(format!(
+                "{} changed on disk while Claude was drafting, including `{}` itself; nothing was written. Run the command again.",
+                file.display(),
+                d.section
+            ));
+        }
+        let spliced = draft::splice(&text, &d.section, &d.yaml, Mode::Replace, blank);
+        if now != original {
+            let a = an(spliced.text.clone());
+            let c = draft::check::check_section(&a, &d.section, &spliced.section);
+            if let Some(p) = c.errors.first() {
+                return Err(format!(
+                    "{} changed on disk while Claude was drafting, and `{}` no longer checks out ({}); nothing was written.",
+                    file.display(),
+                    d.section,
+                    p.describe()
+                ));
+            }
+        }
+        text = spliced.text;
+        written.push(d.section.clone());
+    }
+    super::write_atomically(file, &text).map_err(|e| {
+        format!(
+            "can't write {}: {e}; the file was left as it was",
+            file.display()
+        )
+    })?;
+    Ok(written)
+}
