@@ -135,7 +135,11 @@ fn ide_session(
         end_of("y [chat L"),
         p("severity: P0", 10),
         blank_item,
-        p("\nroot_cause:", 1),
+        // a blank line between sections: every top-level key, missing ones with skeletons
+        {
+            let i = text.find("\n\ncontributing_factors:").unwrap_or(0);
+            json!({"line": text[..i + 1].matches('\n').count(), "character": 0})
+        },
     ];
     let mut out = Vec::new();
     for (method, positions) in [

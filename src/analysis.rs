@@ -66,8 +66,10 @@ pub struct Analysis {
     pub citations: Vec<CiteRef>,
     pub diagnostics: Vec<Diagnostic>,
     pub locale: Locale,
-    /// Names of people (chat speakers, configured), for the blameless rules.
+    /// Names of people (chat speakers, @handles, configured), for the blameless rules.
     pub people: Vec<String>,
+    /// A person's role when the report says it (alice → incident commander).
+    pub roles: HashMap<String, String>,
 }
 
 impl Analysis {
@@ -87,19 +89,7 @@ pub fn analyze(text: String, opts: &Options) -> Analysis {
         .or_else(|| opts.config.locale.as_deref().map(Locale::from_tag))
         .unwrap_or_default();
     let inputs = parsed.root.as_ref().and_then(|r| load_inputs(r, opts));
-    let mut people: Vec<String> = opts.config.blameless.people.clone();
-    if let Some(entries) = &inputs {
-        for e in entries.iter().filter(|e| is_chat(e)) {
-            if let Ok(f) = &e.file {
-                for n in crate::analysis::speakers_placeholder(&f.text, &opts.config.blameless.bots)
-                {
-                    if !people.contains(&n) {
-                        people.push(n);
-                    }
-                }
-            }
-        }
-    }
+    let (people, roles) = people_and_roles(&text, inputs.as_deref(), opts.config);
     let mut a = Analysis {
         text,
         lines,
@@ -109,6 +99,7 @@ pub fn analyze(text: String, opts: &Options) -> Analysis {
         diagnostics: Vec::new(),
         locale,
         people,
+        roles,
     };
     // One walk over the scalars serves the citations and every rule.
     let scalars = a
@@ -123,6 +114,37 @@ pub fn analyze(text: String, opts: &Options) -> Analysis {
     a.citations = citations;
     a.diagnostics = diagnostics;
     a
+}
+
+/// People's names: configured, the chat log's speakers (minus bots), and
+/// @handles and e-mail addresses in the document; with roles from the report.
+fn people_and_roles(text: &str, inputs: Option<&[InputEntry]>, config: &Config) -> (Vec<String>, HashMap<String, String>) {
+    let mut people: Vec<String> = config.blameless.people.clone();
+    let mut add = |people: &mut Vec<String>, n: String| {
+        if !people.iter().any(|p| p.eq_ignore_ascii_case(&n)) {
+            people.push(n);
+        }
+    };
+    let entries = inputs.unwrap_or(&[]);
+    for e in entries.iter().filter(|e| is_chat(e)) {
+        if let Ok(f) = &e.file {
+            for n in rules::blameless::chat_speakers(&f.text, &config.blameless.bots) {
+                add(&mut people, n);
+            }
+        }
+    }
+    for n in rules::blameless::handles_in(text) {
+        add(&mut people, n);
+    }
+    let mut roles = HashMap::new();
+    for e in entries.iter().filter(|e| !is_chat(e)) {
+        if let Ok(f) = &e.file {
+            for (k, v) in rules::blameless::speaker_roles(&f.text, &people) {
+                roles.entry(k).or_insert(v);
+            }
+        }
+    }
+    (people, roles)
 }
 
 /// Chat logs are where speaker names come from: inputs whose name or file
@@ -210,7 +232,9 @@ fn run_rules(
     scalars: &[rules::ScalarRec],
     config: &Config,
 ) -> Vec<Diagnostic> {
-    let roles = HashMap::new();
+    let mut people = rules::blameless::People::new(a.people.iter().cloned(), &config.blameless.allow);
+    people.set_roles(&a.roles);
+    let blameless = rules::blameless_hits(scalars, &people, &config.blameless.allow);
     let visits = a
         .parsed
         .root
@@ -228,7 +252,8 @@ fn run_rules(
         config,
         locale: a.locale,
         people: &a.people,
-        roles: &roles,
+        roles: &a.roles,
+        blameless: &blameless,
     };
     let mut out = Vec::new();
     let suppress = Suppressions::scan(&a.text, &a.lines);
@@ -390,9 +415,4 @@ mod tests {
         let spans: Vec<&str> = a.citations.iter().map(|c| &t[c.span.clone()]).collect();
         assert_eq!(spans, vec!["report §3", "chat L4", "[runbook §2]"]);
     }
-}
-
-// Wired to rules::blameless::chat_speakers once that module lands.
-fn speakers_placeholder(_text: &str, _bots: &[String]) -> Vec<String> {
-    Vec::new()
 }

@@ -194,6 +194,43 @@ impl Config {
     }
 }
 
+/// The config text with `word` added to `[blameless] allow`, keeping the
+/// rest of the file (comments included) as it was.
+pub fn with_allowed_word(existing: Option<&str>, word: &str) -> String {
+    let quoted = toml::Value::String(word.to_string()).to_string();
+    let Some(old) = existing else {
+        return format!("[blameless]\nallow = [{quoted}]\n");
+    };
+    let lines: Vec<&str> = old.lines().collect();
+    let section = lines.iter().position(|l| l.trim() == "[blameless]");
+    let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    match section {
+        Some(si) => {
+            let end = lines[si + 1..].iter().position(|l| l.trim_start().starts_with('[')).map_or(lines.len(), |e| si + 1 + e);
+            let allow = (si + 1..end).find(|&i| lines[i].trim_start().starts_with("allow") && lines[i].contains('='));
+            match allow {
+                Some(ai) if lines[ai].trim_end().ends_with(']') => {
+                    let l = lines[ai].trim_end();
+                    let inner = l[l.find('[').map_or(l.len(), |i| i + 1)..l.len() - 1].trim();
+                    let sep = if inner.is_empty() { "" } else { ", " };
+                    out[ai] = format!("{}{sep}{quoted}]", &l[..l.len() - 1].trim_end());
+                }
+                _ => out.insert(si + 1, format!("allow = [{quoted}]")),
+            }
+        }
+        None => {
+            if out.last().is_some_and(|l| !l.trim().is_empty()) {
+                out.push(String::new());
+            }
+            out.push("[blameless]".into());
+            out.push(format!("allow = [{quoted}]"));
+        }
+    }
+    let mut text = out.join("\n");
+    text.push('\n');
+    text
+}
+
 fn json_to_toml(v: &serde_json::Value) -> Option<toml::Value> {
     Some(match v {
         serde_json::Value::Bool(b) => toml::Value::Boolean(*b),
@@ -226,6 +263,18 @@ mod tests {
         assert_eq!(c.level("PM305", "x"), Some(Level::On(Severity::Error)));
         assert_eq!(c.claude.get("model").and_then(|m| m.as_str()), Some("m"));
         assert!(c.claude.get("apiKey").is_none() && c.claude.get("api_key").is_none());
+    }
+
+    #[test]
+    fn allowed_words_are_added_keeping_the_file() {
+        assert_eq!(with_allowed_word(None, "Will"), "[blameless]\nallow = [\"Will\"]\n");
+        let a = with_allowed_word(Some("# ours\n[rules]\nPM305 = \"off\"\n"), "bob");
+        assert_eq!(a, "# ours\n[rules]\nPM305 = \"off\"\n\n[blameless]\nallow = [\"bob\"]\n");
+        let b = with_allowed_word(Some(&a), "May");
+        assert!(b.contains("allow = [\"bob\", \"May\"]"), "{b}");
+        assert_eq!(Config::parse_toml(&b, None).blameless.allow, vec!["bob", "May"]);
+        let c = with_allowed_word(Some("[blameless]\npeople = [\"x\"]\n[rules]\n"), "y");
+        assert_eq!(Config::parse_toml(&c, None).blameless.allow, vec!["y"]);
     }
 
     #[test]

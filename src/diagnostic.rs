@@ -57,6 +57,9 @@ pub struct Diagnostic {
     /// Dotted path with 0-based indices: `action_items[2].owner`.
     pub field: String,
     pub fixes: Vec<Fix>,
+    /// A word the user may add to `[blameless] allow` to silence this finding
+    /// everywhere (offered as a code action that edits .postmortem-lsp.toml).
+    pub allow_word: Option<String>,
 }
 
 impl Diagnostic {
@@ -74,6 +77,7 @@ impl Diagnostic {
             span,
             field: field.into(),
             fixes: Vec::new(),
+            allow_word: None,
         }
     }
     pub fn with_fix(mut self, fix: Fix) -> Self {

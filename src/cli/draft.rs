@@ -214,7 +214,19 @@ pub fn run(args: &[String]) -> i32 {
         }
     };
     let model = cfg.model.clone();
-    let prompts = draft::Prompts::from_claude_table(&config.claude, config.path.as_deref(), &dir);
+    let prompts = match draft::Prompts::from_claude_table(
+        &config.claude,
+        config.path.as_deref(),
+        &dir,
+        Some(&root),
+        false,
+    ) {
+        Ok(p) => p,
+        Err(m) => {
+            fail(&DraftError::Setup(m));
+            return 2;
+        }
+    };
     let mut drafter = match Drafter::new(cfg, prompts, &analysis, &draft::doc_name(Some(&abs))) {
         Ok(d) => d,
         Err(e) => {

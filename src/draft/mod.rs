@@ -711,6 +711,18 @@ mod tests {
             let cfg = Config::parse_toml(&format!("[claude]\nbase_url = \"{ok}\"\n"), None);
             assert!(check_file_base_url(&cfg, false).is_ok(), "{ok}");
         }
+        let cfg = Config::default();
+        let opts = crate::analysis::Options::new(&cfg);
+        let en = crate::analysis::analyze(
+            "what_went_well:\n  - The page was acknowledged four minutes after it fired, and the incident was declared\n".into(),
+            &opts,
+        );
+        assert_eq!(document_language(&en), "English");
+        let zh = crate::analysis::analyze(
+            "what_went_well:\n  - 值班工程師在告警後四分鐘內確認,並宣告 SEV-2 事故,指派 IC 協調處理與對外溝通 [chat L15]\n".into(),
+            &opts,
+        );
+        assert_eq!(document_language(&zh), "Traditional Chinese (zh-TW)");
         let bad = Config::parse_toml("[claude]\ntemperature = 7\n", None);
         assert!(matches!(
             claude_config(&bad, None),

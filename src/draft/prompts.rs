@@ -92,18 +92,22 @@ impl Prompts {
     }
 
     /// `[claude] prompts_dir` (relative to the configuration file's folder,
-    /// else to `base`), if set.
+    /// else to `base`), if set. A directory named in a workspace file
+    /// (`from_editor` false) must lie inside `root`: a repository must not make
+    /// the server read files elsewhere and send them to Anthropic.
     pub fn from_claude_table(
         table: &toml::Table,
         config_file: Option<&Path>,
         base: &Path,
-    ) -> Prompts {
+        root: Option<&Path>,
+        from_editor: bool,
+    ) -> Result<Prompts, String> {
         let Some(dir) = table
             .get("prompts_dir")
             .and_then(|v| v.as_str())
             .filter(|d| !d.trim().is_empty())
         else {
-            return Prompts::embedded();
+            return Ok(Prompts::embedded());
         };
         let p = Path::new(dir.trim());
         let dir = if p.is_absolute() {
@@ -111,7 +115,19 @@ impl Prompts {
         } else {
             config_file.and_then(Path::parent).unwrap_or(base).join(p)
         };
-        Prompts::with_dir(dir)
+        if !from_editor {
+            let real = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+            let inside = root
+                .map(|r| std::fs::canonicalize(r).unwrap_or_else(|_| r.to_path_buf()))
+                .is_some_and(|r| real.starts_with(r));
+            if !inside {
+                return Err(format!(
+                    "`[claude] prompts_dir` ({}) is outside the workspace, and a workspace file may not make the server read files there. Move the prompts into the workspace, or set `postmortem.claude.promptsDir` in the editor.",
+                    dir.display()
+                ));
+            }
+        }
+        Ok(Prompts::with_dir(dir))
     }
 
     fn read(&self, rel: &str, embedded: &'static str) -> Result<String, String> {
@@ -180,12 +196,29 @@ mod tests {
         std::fs::write(dir.join("system.md"), "custom system").unwrap();
         std::fs::write(dir.join("sections/root_cause.md"), "custom rc").unwrap();
         let table: toml::Table = toml::from_str("prompts_dir = \"p\"").unwrap();
-        let p = Prompts::from_claude_table(
-            &table,
-            Some(&dir.join("..").join("x.toml")),
+        let cfg_file = dir.join("x.toml");
+        let p =
+            Prompts::from_claude_table(&table, Some(&cfg_file), Path::new("/"), Some(&dir), false)
+                .unwrap();
+        assert_eq!(p.dir.as_deref(), Some(dir.join("p").as_path()));
+        let out: toml::Table = toml::from_str("prompts_dir = \"/etc\"").unwrap();
+        assert!(Prompts::from_claude_table(
+            &out,
+            Some(&cfg_file),
             Path::new("/"),
-        );
-        assert_eq!(p.dir.as_deref(), Some(dir.join("..").join("p").as_path()));
+            Some(&dir),
+            false
+        )
+        .unwrap_err()
+        .contains("outside the workspace"));
+        assert!(Prompts::from_claude_table(
+            &out,
+            Some(&cfg_file),
+            Path::new("/"),
+            Some(&dir),
+            true
+        )
+        .is_ok());
         let p = Prompts::with_dir(dir.clone());
         assert_eq!(p.system().unwrap(), "custom system");
         assert_eq!(p.section("root_cause").unwrap(), "custom rc");

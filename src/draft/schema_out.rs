@@ -148,12 +148,3 @@ mod tests {
         );
     }
 }
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn print_sizes() {
-        for f in crate::schema::TOP {
-            eprintln!("{} {}", f.name, super::section_schema(f.name).unwrap().to_string().len());
-        }
-    }
-}

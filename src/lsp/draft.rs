@@ -352,6 +352,7 @@ struct Snapshot {
     locale: Option<Locale>,
     api_key: Option<String>,
     base_url_from_editor: bool,
+    prompts_dir_from_editor: bool,
     caps: DraftCaps,
     analysis: Arc<Analysis>,
 }
@@ -415,6 +416,9 @@ fn snapshot(state: &Mutex<State>, uri: &Uri) -> std::result::Result<Snapshot, St
     let base_url_from_editor = ["/claude/baseUrl", "/claude/base_url"]
         .iter()
         .any(|p| setting(&st.settings, p).is_some());
+    let prompts_dir_from_editor = ["/claude/promptsDir", "/claude/prompts_dir"]
+        .iter()
+        .any(|p| setting(&st.settings, p).is_some());
     Ok(Snapshot {
         text,
         path,
@@ -423,6 +427,7 @@ fn snapshot(state: &Mutex<State>, uri: &Uri) -> std::result::Result<Snapshot, St
         locale,
         api_key,
         base_url_from_editor,
+        prompts_dir_from_editor,
         caps: st.draft,
         analysis,
     })
@@ -558,14 +563,6 @@ async fn run(ctx: Ctx, job: Job) {
             return;
         }
     };
-    if ctx.create_progress {
-        progress.on = snap.caps.work_done_progress
-            && ctx
-                .client
-                .create_work_done_progress(ctx.token.clone())
-                .await
-                .is_ok();
-    }
     let sections: Vec<String> = match &job {
         Job::Section(s) => vec![s.clone()],
         Job::Review => vec![draft::REVIEW_SECTION.to_string()],
@@ -574,6 +571,23 @@ async fn run(ctx: Ctx, job: Job) {
             .map(str::to_string)
             .collect(),
     };
+    if sections.is_empty() {
+        ctx.client
+            .show_message(
+                MessageType::INFO,
+                "Every section already has content. To replace one, use \"Redraft … with Claude\" on it.",
+            )
+            .await;
+        return;
+    }
+    if ctx.create_progress {
+        progress.on = snap.caps.work_done_progress
+            && ctx
+                .client
+                .create_work_done_progress(ctx.token.clone())
+                .await
+                .is_ok();
+    }
     let files = input_names(&snap.analysis).join(", ");
     let what = match &job {
         Job::Section(s) => format!("Drafting {s}"),
@@ -621,13 +635,6 @@ async fn draft_and_apply(
     sections: &[String],
     progress: &Progress,
 ) -> std::result::Result<Summary, String> {
-    if sections.is_empty() {
-        return Ok(Summary {
-            end: "Nothing to draft".into(),
-            typ: MessageType::INFO,
-            message: Some("Every section already has content. To replace one, use \"Redraft … with Claude\" on it.".into()),
-        });
-    }
     let fail = |e: DraftError| e.user_message();
     draft::check_file_base_url(&snap.config, snap.base_url_from_editor).map_err(fail)?;
     let cfg = draft::claude_config(&snap.config, snap.api_key.as_deref()).map_err(fail)?;
@@ -643,7 +650,10 @@ async fn draft_and_apply(
         &snap.config.claude,
         snap.config.path.as_deref(),
         &base_dir,
-    );
+        snap.root.as_deref().or(Some(base_dir.as_path())),
+        snap.prompts_dir_from_editor,
+    )
+    .map_err(|m| fail(DraftError::Setup(m)))?;
     let fresh = an(snap.text.clone());
     let mut drafter =
         Drafter::new(cfg, prompts, &fresh, &draft::doc_name(snap.path.as_deref())).map_err(fail)?;

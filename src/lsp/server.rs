@@ -519,6 +519,19 @@ impl LanguageServer for Backend {
                     ..Default::default()
                 }));
             }
+            if let Some(word) = &d.allow_word {
+                let dir = doc.path.as_deref().and_then(Path::parent);
+                let root = doc.path.as_deref().and_then(|p| st.roots.iter().filter(|r| p.starts_with(r)).max_by_key(|r| r.as_os_str().len()).cloned());
+                if let Some(edit) = super::actions::allow_word_edit(dir, root.as_deref(), word) {
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: format!("Add `{word}` to allowed words (.postmortem-lsp.toml)"),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![ld.clone()]),
+                        edit: Some(edit),
+                        ..Default::default()
+                    }));
+                }
+            }
         }
         actions.extend(super::draft::code_actions(&st, &params));
         Ok(Some(actions))

@@ -29,6 +29,12 @@ mod pm201_missing_owner;
 mod pm202_missing_due;
 mod pm203_invalid_due;
 mod pm204_missing_success_criteria;
+mod pm301_person_named;
+mod pm302_blame_language;
+mod pm303_counterfactual;
+mod pm304_people_fix_action;
+mod pm305_vague_action;
+mod pm306_judgemental_language;
 mod pm401_missing_source;
 mod pm402_unresolved_source;
 mod pm403_unattributed;
@@ -96,6 +102,8 @@ pub struct Context<'a> {
     pub people: &'a [String],
     /// A person's role when the inputs say it (alice → incident commander).
     pub roles: &'a std::collections::HashMap<String, String>,
+    /// Blameless-language findings, computed once for PM301–PM306.
+    pub blameless: &'a [BlamelessHit],
 }
 
 pub trait Rule: Sync {
@@ -150,6 +158,12 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &pm202_missing_due::MissingDue,
     &pm203_invalid_due::InvalidDue,
     &pm204_missing_success_criteria::MissingSuccessCriteria,
+    &pm301_person_named::PersonNamed,
+    &pm302_blame_language::BlameLanguage,
+    &pm303_counterfactual::Counterfactual,
+    &pm304_people_fix_action::PeopleFixAction,
+    &pm305_vague_action::VagueAction,
+    &pm306_judgemental_language::JudgementalLanguage,
     &pm401_missing_source::MissingSource,
     &pm402_unresolved_source::UnresolvedSource,
     &pm403_unattributed::Unattributed,
@@ -192,6 +206,95 @@ pub enum VisitRec<'n> {
         spath: String,
         key_span: Span,
     },
+}
+
+/// A blameless-language finding located in the document.
+pub struct BlamelessHit {
+    pub path: String,
+    /// Source span of the finding.
+    pub span: Span,
+    pub finding: blameless::Finding,
+}
+
+/// Runs the blameless checker once over every prose value of the document.
+pub fn blameless_hits(scalars: &[ScalarRec], people: &blameless::People, allow: &[String]) -> Vec<BlamelessHit> {
+    let mut out = Vec::new();
+    for rec in scalars {
+        let spath = rec.spath.as_str();
+        let top = spath.split('.').next().unwrap_or("");
+        if matches!(top, "inputs" | "incident_ref" | "timeline") && !spath.ends_with("event") || spath.ends_with(".id") || spath.ends_with("source") || spath.ends_with("confidence") || spath.ends_with("due") || spath.ends_with("severity") || spath.ends_with("category") {
+            continue;
+        }
+        let s = rec.scalar;
+        if s.value.trim().is_empty() || s.value.starts_with("TODO") && s.value.len() < 6 {
+            continue;
+        }
+        let kind = blameless::FieldKind::from_field(&rec.path);
+        for f in blameless::check_text(&s.value, kind, people) {
+            let matched = s.value.get(f.range.clone()).unwrap_or("");
+            if allow.iter().any(|w| w.eq_ignore_ascii_case(matched.trim()) || f.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(w))) {
+                continue;
+            }
+            out.push(BlamelessHit { path: rec.path.clone(), span: s.src_span(f.range.clone()), finding: f });
+        }
+    }
+    out
+}
+
+/// Shared by PM301–PM306: this rule's blameless findings as diagnostics,
+/// with the suggested rewrite as a quick fix (never applied silently).
+pub fn blameless_diagnostics(cx: &Context, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {
+    let mut seen_paths: Vec<&str> = Vec::new();
+    for h in cx.blameless.iter().filter(|h| h.finding.rule == meta.code) {
+        // PM304/PM305 judge a whole action statement: one finding per statement.
+        if matches!(meta.code, "PM304" | "PM305") {
+            if seen_paths.contains(&h.path.as_str()) {
+                continue;
+            }
+            seen_paths.push(&h.path);
+        }
+        let f = &h.finding;
+        let severity = match f.severity_hint {
+            Some(blameless::Severity::Error) => Severity::Error,
+            Some(blameless::Severity::Warning) => Severity::Warning,
+            Some(blameless::Severity::Information) => Severity::Info,
+            Some(blameless::Severity::Hint) => Severity::Hint,
+            None => meta.default_severity,
+        };
+        let message = match cx.locale {
+            Locale::En => f.message.clone(),
+            Locale::ZhTw => f.message_zh.clone(),
+        };
+        let mut d = Diagnostic::new(meta.code, severity, h.span.clone(), h.path.clone(), message);
+        if let Some(r) = &f.rewrite {
+            let title = if r.is_empty() {
+                match cx.locale {
+                    Locale::En => "Remove this wording".to_string(),
+                    Locale::ZhTw => "刪除這個用語".to_string(),
+                }
+            } else {
+                match cx.locale {
+                    Locale::En => format!("Rewrite as “{r}”"),
+                    Locale::ZhTw => format!("改寫為「{r}」"),
+                }
+            };
+            let mut span = h.span.clone();
+            // deleting a word also takes one adjacent space
+            if r.is_empty() {
+                if cx.text.as_bytes().get(span.end) == Some(&b' ') {
+                    span.end += 1;
+                } else if span.start > 0 && cx.text.as_bytes().get(span.start - 1) == Some(&b' ') {
+                    span.start -= 1;
+                }
+            }
+            d.fixes.push(crate::diagnostic::Fix { title, edits: vec![crate::diagnostic::Edit { span, new_text: r.clone() }], preferred: false });
+        }
+        let word = f.name.clone().unwrap_or_else(|| cx.text.get(h.span.clone()).unwrap_or("").trim().to_string());
+        if !word.is_empty() && word.chars().count() <= 40 {
+            d.allow_word = Some(word);
+        }
+        out.push(d);
+    }
 }
 
 /// A scalar with its field path and schema path.

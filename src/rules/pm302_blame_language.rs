@@ -1,0 +1,44 @@
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostic::Diagnostic;
+
+crate::declare_rule! {
+    /// Blame words: "human error", "careless", 人為疏失, 粗心 …
+    ///
+    /// Calling something human error, operator error, carelessness or negligence ends
+    /// the inquiry at a person. The card asks instead which guard the system lacked:
+    /// "human error" becomes "the system did not guard this operation", 「人為疏失」
+    /// becomes 「系統未防護此操作」. Caught in English and 繁體中文: human/operator
+    /// error, careless, negligent, sloppy, fault of, to blame, screwed up, incompetent,
+    /// 人為疏失, 人為錯誤, 粗心, 疏忽, 失誤, 怪罪, 甩鍋, 是…的錯. Text inside quotes
+    /// (evidence from the chat log) is not the author's voice and is never reported.
+    ///
+    /// The phrase list lives in `src/rules/blameless/en.toml` and `zh-TW.toml`; each
+    /// entry has an explanation and a suggested rewrite, offered as a quick fix.
+    pub struct BlameLanguage { code: "PM302", name: "blame-language", severity: Warning }
+}
+
+impl Rule for BlameLanguage {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        super::blameless_diagnostics(cx, self.meta(), out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::{run, spans};
+
+    #[test]
+    fn fires_on_blame_and_stays_quiet_on_evidence() {
+        let t = "root_cause:\n  five_whys:\n    - why_1: It was human error.\nwhat_went_wrong:\n  - \"部署是人為疏失 [chat L2]\"\n  - \"The IC wrote “this was human error” in chat [chat L9]\"\n";
+        let s = spans("PM302", t);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert!(s[0].eq_ignore_ascii_case("human error"));
+        assert_eq!(s[1], "人為疏失");
+        let d = run("PM302", t);
+        assert_eq!(d[0].fixes[0].edits[0].new_text, "the system did not guard this operation");
+        assert_eq!(d[1].fixes[0].edits[0].new_text, "系統未防護此操作");
+    }
+}

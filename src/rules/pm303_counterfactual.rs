@@ -1,0 +1,37 @@
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostic::Diagnostic;
+
+crate::declare_rule! {
+    /// Counterfactuals: "should have", "could have", "if X had …", 應該要, 早該 …
+    ///
+    /// Counterfactuals describe a world that did not happen and imply someone failed
+    /// to live up to it. Describe what happened and what made that the reasonable thing
+    /// to do at the time, then what the system will do differently. "failed to" is
+    /// reported only with a person as subject ("the health check failed to detect" is
+    /// a fine description of a system); "should have" is not reported when a system is
+    /// the subject. Caught in English and 繁體中文: should/could/would have, failed
+    /// to, if X had, didn't bother, 應該要, 早該, 本來應該.
+    pub struct Counterfactual { code: "PM303", name: "counterfactual", severity: Warning }
+}
+
+impl Rule for Counterfactual {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        super::blameless_diagnostics(cx, self.meta(), out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::{run, spans};
+
+    #[test]
+    fn fires_on_blame_and_stays_quiet_on_evidence() {
+        let t = "what_went_wrong:\n  - \"The on-call engineer should have rolled back sooner [chat L5]\"\n  - \"The health check failed to detect the pool exhaustion [metrics §2]\"\n";
+        let s = spans("PM303", t);
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert!(s[0].to_lowercase().contains("should have"), "{s:?}");
+    }
+}

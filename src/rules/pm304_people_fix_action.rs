@@ -1,0 +1,39 @@
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostic::Diagnostic;
+
+crate::declare_rule! {
+    /// An action item that fixes people instead of the system.
+    ///
+    /// "Retrain X", "remind engineers to be careful", "be more careful", "tell the team
+    /// to …", 加強宣導, 提醒同仁, 要求更小心: reminders fade and the next person meets
+    /// the same trap. The Google SRE workbook calls "train humans not to …" a bad
+    /// action item. Change the system so the mistake can't happen or is caught: a
+    /// guard, a check in the pipeline, a safer default, an alert.
+    ///
+    /// ```yaml
+    /// statement: Remind engineers to be careful with pool settings      # PM304
+    /// statement: Reject deploys that lower the pool below peak demand in CI
+    /// ```
+    pub struct PeopleFixAction { code: "PM304", name: "people-fix-action", severity: Warning }
+}
+
+impl Rule for PeopleFixAction {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        super::blameless_diagnostics(cx, self.meta(), out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::{run, spans};
+
+    #[test]
+    fn fires_on_blame_and_stays_quiet_on_evidence() {
+        let t = "action_items:\n  - statement: Remind engineers to be more careful with configs\n  - statement: Add a CI check that rejects pool sizes below 30\n";
+        assert_eq!(run("PM304", t).len(), 1);
+        assert_eq!(run("PM304", t)[0].field, "action_items[0].statement");
+    }
+}

@@ -1,0 +1,35 @@
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostic::Diagnostic;
+
+crate::declare_rule! {
+    /// An action statement with no verifiable end state.
+    ///
+    /// "Improve monitoring", "look into the pool", "consider more alerts", 優化, 改善,
+    /// 研究: nobody can tell when these are done, so they never are. Name the change and
+    /// a measurable end state: "Alert when checkout errors exceed 2% for 2 minutes",
+    /// "Cut rollback time to under 5 minutes". "Improve" with a measurable object
+    /// ("improve p99 latency to under 300 ms") is fine.
+    pub struct VagueAction { code: "PM305", name: "vague-action", severity: Warning }
+}
+
+impl Rule for VagueAction {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        super::blameless_diagnostics(cx, self.meta(), out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::{run, spans};
+
+    #[test]
+    fn fires_on_blame_and_stays_quiet_on_evidence() {
+        let t = "action_items:\n  - statement: Improve monitoring\n  - statement: Improve alert latency to under 2 minutes\n";
+        let d = run("PM305", t);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].field, "action_items[0].statement");
+    }
+}

@@ -1,0 +1,32 @@
+use super::{Context, Rule, RuleMeta};
+use crate::diagnostic::Diagnostic;
+
+crate::declare_rule! {
+    /// Judgemental words: "obviously", "simply", "clearly", "just", "ridiculous", "!!!", 離譜 …
+    ///
+    /// Hindsight makes everything look obvious. Words that judge how easy something
+    /// should have been make readers defensive and hide why it was hard at the time.
+    /// State the facts and let them speak. Quoted chat messages are evidence and are not
+    /// reported.
+    pub struct JudgementalLanguage { code: "PM306", name: "judgemental-language", severity: Info }
+}
+
+impl Rule for JudgementalLanguage {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
+        super::blameless_diagnostics(cx, self.meta(), out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::{run, spans};
+
+    #[test]
+    fn fires_on_blame_and_stays_quiet_on_evidence() {
+        let t = "what_went_wrong:\n  - \"The rollback obviously did nothing [runbook §5]\"\n  - \"The rollback did nothing because pool settings are read at start [runbook §5]\"\n";
+        assert_eq!(spans("PM306", t).len(), 1);
+    }
+}
