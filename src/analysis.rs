@@ -118,9 +118,13 @@ pub fn analyze(text: String, opts: &Options) -> Analysis {
 
 /// People's names: configured, the chat log's speakers (minus bots), and
 /// @handles and e-mail addresses in the document; with roles from the report.
-fn people_and_roles(text: &str, inputs: Option<&[InputEntry]>, config: &Config) -> (Vec<String>, HashMap<String, String>) {
+fn people_and_roles(
+    text: &str,
+    inputs: Option<&[InputEntry]>,
+    config: &Config,
+) -> (Vec<String>, HashMap<String, String>) {
     let mut people: Vec<String> = config.blameless.people.clone();
-    let mut add = |people: &mut Vec<String>, n: String| {
+    let add = |people: &mut Vec<String>, n: String| {
         if !people.iter().any(|p| p.eq_ignore_ascii_case(&n)) {
             people.push(n);
         }
@@ -232,7 +236,8 @@ fn run_rules(
     scalars: &[rules::ScalarRec],
     config: &Config,
 ) -> Vec<Diagnostic> {
-    let mut people = rules::blameless::People::new(a.people.iter().cloned(), &config.blameless.allow);
+    let mut people =
+        rules::blameless::People::new(a.people.iter().cloned(), &config.blameless.allow);
     people.set_roles(&a.roles);
     let blameless = rules::blameless_hits(scalars, &people, &config.blameless.allow);
     let visits = a
@@ -312,17 +317,14 @@ impl Suppressions {
             }
             let rest = t[at + "postmortem-lsp:".len()..].trim();
             let (kind, codes) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+            // codes in upper case (pm201 → PM201), rule names in lower case
             let codes: Vec<String> = codes
                 .split([',', ' '])
                 .map(str::trim)
                 .filter(|c| !c.is_empty())
-                .map(|c| c.to_ascii_uppercase().replace("PM", "PM"))
-                .collect();
-            let codes: Vec<String> = codes
-                .into_iter()
                 .map(|c| {
-                    if c.starts_with("PM") {
-                        c
+                    if c.to_ascii_uppercase().starts_with("PM") {
+                        c.to_ascii_uppercase()
                     } else {
                         c.to_ascii_lowercase()
                     }

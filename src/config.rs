@@ -206,8 +206,12 @@ pub fn with_allowed_word(existing: Option<&str>, word: &str) -> String {
     let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
     match section {
         Some(si) => {
-            let end = lines[si + 1..].iter().position(|l| l.trim_start().starts_with('[')).map_or(lines.len(), |e| si + 1 + e);
-            let allow = (si + 1..end).find(|&i| lines[i].trim_start().starts_with("allow") && lines[i].contains('='));
+            let end = lines[si + 1..]
+                .iter()
+                .position(|l| l.trim_start().starts_with('['))
+                .map_or(lines.len(), |e| si + 1 + e);
+            let allow = (si + 1..end)
+                .find(|&i| lines[i].trim_start().starts_with("allow") && lines[i].contains('='));
             match allow {
                 Some(ai) if lines[ai].trim_end().ends_with(']') => {
                     let l = lines[ai].trim_end();
@@ -267,12 +271,21 @@ mod tests {
 
     #[test]
     fn allowed_words_are_added_keeping_the_file() {
-        assert_eq!(with_allowed_word(None, "Will"), "[blameless]\nallow = [\"Will\"]\n");
+        assert_eq!(
+            with_allowed_word(None, "Will"),
+            "[blameless]\nallow = [\"Will\"]\n"
+        );
         let a = with_allowed_word(Some("# ours\n[rules]\nPM305 = \"off\"\n"), "bob");
-        assert_eq!(a, "# ours\n[rules]\nPM305 = \"off\"\n\n[blameless]\nallow = [\"bob\"]\n");
+        assert_eq!(
+            a,
+            "# ours\n[rules]\nPM305 = \"off\"\n\n[blameless]\nallow = [\"bob\"]\n"
+        );
         let b = with_allowed_word(Some(&a), "May");
         assert!(b.contains("allow = [\"bob\", \"May\"]"), "{b}");
-        assert_eq!(Config::parse_toml(&b, None).blameless.allow, vec!["bob", "May"]);
+        assert_eq!(
+            Config::parse_toml(&b, None).blameless.allow,
+            vec!["bob", "May"]
+        );
         let c = with_allowed_word(Some("[blameless]\npeople = [\"x\"]\n[rules]\n"), "y");
         assert_eq!(Config::parse_toml(&c, None).blameless.allow, vec!["y"]);
     }

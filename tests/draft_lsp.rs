@@ -87,7 +87,7 @@ fn stream(text: String) -> Reply {
 fn slow(text: String) -> Reply {
     Reply::Stream(StreamReply {
         text,
-        delay_ms: 150,
+        delay_ms: 250,
         delta_chars: 300,
         ..StreamReply::default()
     })

@@ -218,7 +218,12 @@ fn settings_change_severities_and_other_yaml_is_left_alone() {
 fn apply(text: &str, edits: &[Value]) -> String {
     let mut out = text.to_string();
     let mut es: Vec<&Value> = edits.iter().collect();
-    es.sort_by_key(|e| std::cmp::Reverse((e["range"]["start"]["line"].as_u64(), e["range"]["start"]["character"].as_u64())));
+    es.sort_by_key(|e| {
+        std::cmp::Reverse((
+            e["range"]["start"]["line"].as_u64(),
+            e["range"]["start"]["character"].as_u64(),
+        ))
+    });
     for e in es {
         let off = |p: &Value| {
             let line = p["line"].as_u64().unwrap_or(0) as usize;
@@ -255,22 +260,66 @@ fn blameless_quick_fixes_in_chinese_sentences() {
     let blame = by_code(&d, "PM302");
     assert_eq!(start(blame[0]), pos_of(text, "人為疏失", false));
 
-    let actions = |c: &mut Client, diag: &Value| c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": [diag]}})).as_array().cloned().unwrap_or_default();
+    let actions = |c: &mut Client, diag: &Value| {
+        c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": [diag]}})).as_array().cloned().unwrap_or_default()
+    };
     let a = actions(&mut c, named[0]);
-    let rewrite = a.iter().find(|x| x["title"].as_str().is_some_and(|t| t.starts_with("Rewrite"))).expect("role rewrite");
-    let fixed = apply(text, rewrite["edit"]["changes"][&uri].as_array().expect("edits"));
+    let rewrite = a
+        .iter()
+        .find(|x| {
+            x["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Rewrite"))
+        })
+        .expect("role rewrite");
+    let fixed = apply(
+        text,
+        rewrite["edit"]["changes"][&uri].as_array().expect("edits"),
+    );
     // the report says bob was on call; the sentence is Chinese, so the role is too
     assert!(fixed.contains("值班時 值班工程師 推送了設定"), "{fixed}");
-    let allow = a.iter().find(|x| x["title"].as_str().is_some_and(|t| t.contains("allowed words"))).expect("allow word");
+    let allow = a
+        .iter()
+        .find(|x| {
+            x["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("allowed words"))
+        })
+        .expect("allow word");
     let cfg_uri = common::file_uri(&ws.join(".postmortem-lsp.toml"));
-    assert_eq!(allow["edit"]["changes"][&cfg_uri][0]["newText"], "[blameless]\nallow = [\"bob\"]\n");
-    let ignore = a.iter().find(|x| x["title"] == "Ignore PM301 on this line").expect("ignore");
-    let ignored = apply(text, ignore["edit"]["changes"][&uri].as_array().expect("edits"));
-    assert!(ignored.contains("[chat L2]\" # postmortem-lsp: ignore PM301\n"), "{ignored}");
+    assert_eq!(
+        allow["edit"]["changes"][&cfg_uri][0]["newText"],
+        "[blameless]\nallow = [\"bob\"]\n"
+    );
+    let ignore = a
+        .iter()
+        .find(|x| x["title"] == "Ignore PM301 on this line")
+        .expect("ignore");
+    let ignored = apply(
+        text,
+        ignore["edit"]["changes"][&uri].as_array().expect("edits"),
+    );
+    assert!(
+        ignored.contains("[chat L2]\" # postmortem-lsp: ignore PM301\n"),
+        "{ignored}"
+    );
 
     let b = actions(&mut c, blame[0]);
-    let rewrite = b.iter().find(|x| x["title"].as_str().is_some_and(|t| t.contains("系統未防護此操作"))).expect("rewrite suggestion");
-    let fixed = apply(text, rewrite["edit"]["changes"][&uri].as_array().expect("edits"));
-    assert!(fixed.contains("部署是系統未防護此操作 [chat L2]"), "{fixed}");
+    let rewrite = b
+        .iter()
+        .find(|x| {
+            x["title"]
+                .as_str()
+                .is_some_and(|t| t.contains("系統未防護此操作"))
+        })
+        .expect("rewrite suggestion");
+    let fixed = apply(
+        text,
+        rewrite["edit"]["changes"][&uri].as_array().expect("edits"),
+    );
+    assert!(
+        fixed.contains("部署是系統未防護此操作 [chat L2]"),
+        "{fixed}"
+    );
     c.shutdown();
 }

@@ -27,7 +27,11 @@ pub fn ignore_line_fix(a: &Analysis, d: &Diagnostic) -> Fix {
 
 /// A workspace edit that adds `word` to `[blameless] allow` in the nearest
 /// .postmortem-lsp.toml, or creates one in the workspace root.
-pub fn allow_word_edit(doc_dir: Option<&std::path::Path>, root: Option<&std::path::Path>, word: &str) -> Option<tower_lsp_server::ls_types::WorkspaceEdit> {
+pub fn allow_word_edit(
+    doc_dir: Option<&std::path::Path>,
+    root: Option<&std::path::Path>,
+    word: &str,
+) -> Option<tower_lsp_server::ls_types::WorkspaceEdit> {
     use tower_lsp_server::ls_types::*;
     let existing = doc_dir.and_then(|d| crate::config::Config::discover(d).path);
     match existing {
@@ -37,8 +41,17 @@ pub fn allow_word_edit(doc_dir: Option<&std::path::Path>, root: Option<&std::pat
             let li = crate::text::LineIndex::new(&old);
             let end = li.position(&old, old.len(), crate::text::Encoding::Utf16);
             let uri = Uri::from_file_path(&path)?;
-            let edit = TextEdit { range: Range { start: Position::new(0, 0), end: Position::new(end.line, end.col) }, new_text: new };
-            Some(WorkspaceEdit { changes: Some([(uri, vec![edit])].into_iter().collect()), ..Default::default() })
+            let edit = TextEdit {
+                range: Range {
+                    start: Position::new(0, 0),
+                    end: Position::new(end.line, end.col),
+                },
+                new_text: new,
+            };
+            Some(WorkspaceEdit {
+                changes: Some([(uri, vec![edit])].into_iter().collect()),
+                ..Default::default()
+            })
         }
         None => {
             let dir = root.or(doc_dir)?;
@@ -46,10 +59,23 @@ pub fn allow_word_edit(doc_dir: Option<&std::path::Path>, root: Option<&std::pat
             let text = crate::config::with_allowed_word(None, word);
             Some(WorkspaceEdit {
                 document_changes: Some(DocumentChanges::Operations(vec![
-                    DocumentChangeOperation::Op(ResourceOp::Create(CreateFile { uri: uri.clone(), options: Some(CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(true) }), annotation_id: None })),
+                    DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+                        uri: uri.clone(),
+                        options: Some(CreateFileOptions {
+                            overwrite: Some(false),
+                            ignore_if_exists: Some(true),
+                        }),
+                        annotation_id: None,
+                    })),
                     DocumentChangeOperation::Edit(TextDocumentEdit {
-                        text_document: OptionalVersionedTextDocumentIdentifier { uri, version: None },
-                        edits: vec![OneOf::Left(TextEdit { range: Range::default(), new_text: text })],
+                        text_document: OptionalVersionedTextDocumentIdentifier {
+                            uri,
+                            version: None,
+                        },
+                        edits: vec![OneOf::Left(TextEdit {
+                            range: Range::default(),
+                            new_text: text,
+                        })],
                     }),
                 ])),
                 ..Default::default()

@@ -46,9 +46,12 @@ pub fn char_index(rope: &Rope, line: u32, col: u32, enc: Encoding) -> usize {
 }
 
 /// Input files, re-read when their size or modification time changes.
+/// (modification time, size, contents) of a cached input.
+type Stamped = (Option<SystemTime>, u64, Arc<InputFile>);
+
 #[derive(Default)]
 pub struct InputCache {
-    files: Mutex<HashMap<PathBuf, (Option<SystemTime>, u64, Arc<InputFile>)>>,
+    files: Mutex<HashMap<PathBuf, Stamped>>,
 }
 
 impl InputCache {

@@ -180,7 +180,7 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|g| g.position_encodings.clone())
             .unwrap_or_default();
-        let enc = if offered.iter().any(|e| *e == PositionEncodingKind::UTF8) {
+        let enc = if offered.contains(&PositionEncodingKind::UTF8) {
             Encoding::Utf8
         } else {
             Encoding::Utf16
@@ -521,7 +521,13 @@ impl LanguageServer for Backend {
             }
             if let Some(word) = &d.allow_word {
                 let dir = doc.path.as_deref().and_then(Path::parent);
-                let root = doc.path.as_deref().and_then(|p| st.roots.iter().filter(|r| p.starts_with(r)).max_by_key(|r| r.as_os_str().len()).cloned());
+                let root = doc.path.as_deref().and_then(|p| {
+                    st.roots
+                        .iter()
+                        .filter(|r| p.starts_with(r))
+                        .max_by_key(|r| r.as_os_str().len())
+                        .cloned()
+                });
                 if let Some(edit) = super::actions::allow_word_edit(dir, root.as_deref(), word) {
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                         title: format!("Add `{word}` to allowed words (.postmortem-lsp.toml)"),

@@ -74,8 +74,8 @@ pub fn distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -150,35 +150,6 @@ pub fn owned_by_specific_rule(spath: &str) -> bool {
         || spath.starts_with("root_cause.five_whys.")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn todo_markers() {
-        let t = todos("TODO(owner) and TODO and TODO() and TODOS and xTODO and TODO（誰）");
-        assert_eq!(t.len(), 4);
-        assert_eq!(t[0].1.as_deref(), Some("owner"));
-        assert_eq!(t[1].1, None);
-        assert_eq!(t[2].1, None);
-        assert_eq!(t[3].1.as_deref(), Some("誰"));
-    }
-
-    #[test]
-    fn suggestions() {
-        assert_eq!(
-            did_you_mean("sucess_criteria", ["success_criteria", "source"]),
-            Some("success_criteria")
-        );
-        assert_eq!(
-            did_you_mean("configuration", ["code", "config"]),
-            Some("config")
-        );
-        assert_eq!(did_you_mean("h", ["H", "M", "L"]), Some("H"));
-        assert_eq!(did_you_mean("banana", ["H", "M", "L"]), None);
-    }
-}
-
 /// Shared by PM201/PM202/PM204: an action item field that is absent or empty
 /// (the rule's severity) or a TODO placeholder (warning).
 pub fn check_action_field(
@@ -228,5 +199,34 @@ pub fn check_action_field(
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn todo_markers() {
+        let t = todos("TODO(owner) and TODO and TODO() and TODOS and xTODO and TODO（誰）");
+        assert_eq!(t.len(), 4);
+        assert_eq!(t[0].1.as_deref(), Some("owner"));
+        assert_eq!(t[1].1, None);
+        assert_eq!(t[2].1, None);
+        assert_eq!(t[3].1.as_deref(), Some("誰"));
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(
+            did_you_mean("sucess_criteria", ["success_criteria", "source"]),
+            Some("success_criteria")
+        );
+        assert_eq!(
+            did_you_mean("configuration", ["code", "config"]),
+            Some("config")
+        );
+        assert_eq!(did_you_mean("h", ["H", "M", "L"]), Some("H"));
+        assert_eq!(did_you_mean("banana", ["H", "M", "L"]), None);
     }
 }

@@ -217,12 +217,23 @@ pub struct BlamelessHit {
 }
 
 /// Runs the blameless checker once over every prose value of the document.
-pub fn blameless_hits(scalars: &[ScalarRec], people: &blameless::People, allow: &[String]) -> Vec<BlamelessHit> {
+pub fn blameless_hits(
+    scalars: &[ScalarRec],
+    people: &blameless::People,
+    allow: &[String],
+) -> Vec<BlamelessHit> {
     let mut out = Vec::new();
     for rec in scalars {
         let spath = rec.spath.as_str();
         let top = spath.split('.').next().unwrap_or("");
-        if matches!(top, "inputs" | "incident_ref" | "timeline") && !spath.ends_with("event") || spath.ends_with(".id") || spath.ends_with("source") || spath.ends_with("confidence") || spath.ends_with("due") || spath.ends_with("severity") || spath.ends_with("category") {
+        if matches!(top, "inputs" | "incident_ref" | "timeline") && !spath.ends_with("event")
+            || spath.ends_with(".id")
+            || spath.ends_with("source")
+            || spath.ends_with("confidence")
+            || spath.ends_with("due")
+            || spath.ends_with("severity")
+            || spath.ends_with("category")
+        {
             continue;
         }
         let s = rec.scalar;
@@ -232,10 +243,17 @@ pub fn blameless_hits(scalars: &[ScalarRec], people: &blameless::People, allow: 
         let kind = blameless::FieldKind::from_field(&rec.path);
         for f in blameless::check_text(&s.value, kind, people) {
             let matched = s.value.get(f.range.clone()).unwrap_or("");
-            if allow.iter().any(|w| w.eq_ignore_ascii_case(matched.trim()) || f.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(w))) {
+            if allow.iter().any(|w| {
+                w.eq_ignore_ascii_case(matched.trim())
+                    || f.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(w))
+            }) {
                 continue;
             }
-            out.push(BlamelessHit { path: rec.path.clone(), span: s.src_span(f.range.clone()), finding: f });
+            out.push(BlamelessHit {
+                path: rec.path.clone(),
+                span: s.src_span(f.range.clone()),
+                finding: f,
+            });
         }
     }
     out
@@ -287,9 +305,19 @@ pub fn blameless_diagnostics(cx: &Context, meta: &RuleMeta, out: &mut Vec<Diagno
                     span.start -= 1;
                 }
             }
-            d.fixes.push(crate::diagnostic::Fix { title, edits: vec![crate::diagnostic::Edit { span, new_text: r.clone() }], preferred: false });
+            d.fixes.push(crate::diagnostic::Fix {
+                title,
+                edits: vec![crate::diagnostic::Edit {
+                    span,
+                    new_text: r.clone(),
+                }],
+                preferred: false,
+            });
         }
-        let word = f.name.clone().unwrap_or_else(|| cx.text.get(h.span.clone()).unwrap_or("").trim().to_string());
+        let word = f
+            .name
+            .clone()
+            .unwrap_or_else(|| cx.text.get(h.span.clone()).unwrap_or("").trim().to_string());
         if !word.is_empty() && word.chars().count() <= 40 {
             d.allow_word = Some(word);
         }
@@ -562,6 +590,12 @@ pub fn visit_scalars<'a>(root: &'a Node, f: &mut dyn FnMut(&str, &str, &'a Scala
     go(root, &mut String::new(), &mut String::new(), f);
 }
 
+/// East Asian wide characters (two columns in a terminal).
+pub fn is_wide(c: char) -> bool {
+    pm106_summary_too_long::is_cjk(c)
+        || matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F | 0x1F900..=0x1F9FF)
+}
+
 #[cfg(test)]
 pub(crate) mod test_support {
     use crate::analysis::{analyze, Options};
@@ -585,10 +619,4 @@ pub(crate) mod test_support {
             .map(|d| &text[d.span.clone()])
             .collect()
     }
-}
-
-/// East Asian wide characters (two columns in a terminal).
-pub fn is_wide(c: char) -> bool {
-    pm106_summary_too_long::is_cjk(c)
-        || matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F | 0x1F900..=0x1F9FF)
 }

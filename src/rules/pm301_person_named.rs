@@ -44,7 +44,11 @@ mod tests {
     use crate::diagnostic::Severity;
 
     fn run(cfg: &Config, t: &str) -> Vec<crate::diagnostic::Diagnostic> {
-        analyze(t.to_string(), &Options::new(cfg)).diagnostics.into_iter().filter(|d| d.code == "PM301").collect()
+        analyze(t.to_string(), &Options::new(cfg))
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.code == "PM301")
+            .collect()
     }
 
     #[test]
@@ -57,13 +61,20 @@ mod tests {
         assert_eq!(d[0].severity, Severity::Error);
         assert_eq!(&t[d[1].span.clone()], "王小明");
         assert_eq!(d[1].severity, Severity::Warning);
-        assert_eq!(d[0].fixes[0].edits[0].new_text, "The responder", "capitalised at the start of a sentence");
+        assert_eq!(
+            d[0].fixes[0].edits[0].new_text, "The responder",
+            "capitalised at the start of a sentence"
+        );
         assert_eq!(d[0].allow_word.as_deref(), Some("bob"));
     }
 
     #[test]
     fn allowed_words_are_never_names() {
         let cfg = Config::parse_toml("[blameless]\npeople = [\"bob\"]\nallow = [\"bob\"]\n", None);
-        assert!(run(&cfg, "root_cause:\n  five_whys:\n    - why_1: bob pushed the change\n").is_empty());
+        assert!(run(
+            &cfg,
+            "root_cause:\n  five_whys:\n    - why_1: bob pushed the change\n"
+        )
+        .is_empty());
     }
 }

@@ -38,7 +38,10 @@ mod tests {
         assert!(s[0].eq_ignore_ascii_case("human error"));
         assert_eq!(s[1], "人為疏失");
         let d = run("PM302", t);
-        assert_eq!(d[0].fixes[0].edits[0].new_text, "the system did not guard this operation");
+        assert_eq!(
+            d[0].fixes[0].edits[0].new_text,
+            "the system did not guard this operation"
+        );
         assert_eq!(d[1].fixes[0].edits[0].new_text, "系統未防護此操作");
     }
 }

@@ -25,7 +25,7 @@ impl Rule for Counterfactual {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::{run, spans};
+    use crate::rules::test_support::spans;
 
     #[test]
     fn fires_on_blame_and_stays_quiet_on_evidence() {

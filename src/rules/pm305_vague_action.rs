@@ -23,7 +23,7 @@ impl Rule for VagueAction {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::{run, spans};
+    use crate::rules::test_support::run;
 
     #[test]
     fn fires_on_blame_and_stays_quiet_on_evidence() {

@@ -22,7 +22,7 @@ impl Rule for JudgementalLanguage {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::{run, spans};
+    use crate::rules::test_support::spans;
 
     #[test]
     fn fires_on_blame_and_stays_quiet_on_evidence() {
