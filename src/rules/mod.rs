@@ -240,7 +240,8 @@ pub fn blameless_hits(
         if s.value.trim().is_empty() || s.value.starts_with("TODO") && s.value.len() < 6 {
             continue;
         }
-        let kind = blameless::FieldKind::from_field(&rec.path);
+        // Improvement entries under prevention_categories are judged like action statements.
+        let kind = if top == "prevention_categories" { blameless::FieldKind::Action } else { blameless::FieldKind::from_field(&rec.path) };
         for f in blameless::check_text(&s.value, kind, people) {
             let matched = s.value.get(f.range.clone()).unwrap_or("");
             if allow.iter().any(|w| {
