@@ -58,51 +58,18 @@ fn main() {
     }
 }
 
-/// Per-rule cost on the generated document (printed when PROFILE_RULES is set).
-#[allow(dead_code)]
+/// The costliest phases and rules (printed when PROFILE_RULES is set).
 fn profile_rules(text: &str, o: &Options) {
-    use postmortem_lsp::rules::{Context, REGISTRY};
-    let a = analyze(text.to_string(), o);
-    let roles = std::collections::HashMap::new();
-    let cfg = Config::default();
-    let visits = a
-        .parsed
-        .root
-        .as_ref()
-        .map(postmortem_lsp::rules::collect_visits)
-        .unwrap_or_default();
-    let scalars = a
-        .parsed
-        .root
-        .as_ref()
-        .map(postmortem_lsp::rules::collect_scalars)
-        .unwrap_or_default();
-    let cx = Context {
-        visits: &visits,
-        scalars: &scalars,
-        text: &a.text,
-        parsed: &a.parsed,
-        root: a.parsed.root.as_ref(),
-        inputs: a.inputs.as_deref(),
-        citations: &a.citations,
-        config: &cfg,
-        locale: a.locale,
-        people: &a.people,
-        roles: &roles,
-    };
-    let mut rows: Vec<(f64, &str)> = REGISTRY
-        .iter()
-        .map(|r| {
-            let (p50, _) = time(50, || {
-                let mut out = Vec::new();
-                r.check(&cx, &mut out);
-                std::hint::black_box(out);
-            });
-            (p50, r.meta().code)
-        })
-        .collect();
-    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
-    for (t, c) in rows.iter().take(8) {
-        println!("  {c}: {t:.3} ms");
+    let mut acc: std::collections::BTreeMap<&'static str, f64> = std::collections::BTreeMap::new();
+    let runs = 50;
+    for _ in 0..runs {
+        postmortem_lsp::analysis::analyze_profiled(text.to_string(), o, &mut |k, d| {
+            *acc.entry(k).or_default() += d.as_secs_f64() * 1e3
+        });
+    }
+    let mut rows: Vec<(&str, f64)> = acc.into_iter().map(|(k, v)| (k, v / runs as f64)).collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+    for (k, t) in rows.iter().take(10) {
+        println!("  {k}: {t:.3} ms");
     }
 }

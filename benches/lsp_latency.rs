@@ -7,7 +7,7 @@
 mod common;
 
 use common::{file_uri, pos_of, Client};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -84,17 +84,21 @@ fn session(bin: &str, dir: &Path, name: &str, text: &str, edits: usize) -> (f64,
 /// Hover and completion round trips (request → response) on the example, at
 /// a mix of places: keys with SLO arithmetic, enum values, citations with
 /// cited text, section skeletons, a new action item, paragraph previews.
+/// Returns rows (label, p50, p95, p99): each method overall, then each place.
 fn ide_session(
     bin: &str,
     dir: &Path,
     example: &str,
     rounds: usize,
-) -> [(String, f64, f64, f64); 2] {
+) -> Vec<(String, f64, f64, f64)> {
     let mut c = Client::spawn(bin, &["serve"]);
-    let caps = json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": true, "documentationFormat": ["markdown"]}}}});
+    // like VS Code: snippets, markdown, documentation resolved lazily
+    let caps = json!({"textDocument": {"completion": {"completionItem": {
+        "snippetSupport": true, "documentationFormat": ["markdown"],
+        "resolveSupport": {"properties": ["documentation", "detail"]}}}}});
     c.initialize(dir, &[], caps);
     // the example while someone types: a blank item line in action_items and
-    // an unfinished citation at the end
+    // unfinished citations at the end
     let cut = example
         .find("\nblameless_summary:")
         .unwrap_or(example.len());
@@ -117,66 +121,102 @@ fn ide_session(
         let (l, ch) = pos_of(&text, needle, false);
         json!({"line": l, "character": ch + needle.encode_utf16().count() as u64})
     };
-    let blank_item = {
-        let l = text[..cut + 1].matches('\n').count() as u64 + 1;
-        json!({"line": l, "character": 2})
+    let line_after = |needle: &str| {
+        let i = text.find(needle).unwrap_or(0);
+        json!({"line": text[..i + 1].matches('\n').count(), "character": 0})
     };
+    let mut blank_item = line_after("\nblameless_summary:");
+    blank_item["line"] = json!(blank_item["line"].as_u64().unwrap_or(0) + 1);
+    blank_item["character"] = json!(2);
     let hovers = [
-        p("error_budget_consumed_pct", 3),
-        p("  mttr:", 3),
-        p("[chat L13]", 2),
-        p("severity: P0", 11),
-        p("  owner: payments-team", 3),
-        p("report: report.md", 1),
-        p("primary_cause_category: config", 25),
+        ("key with SLO arithmetic", p("error_budget_consumed_pct", 3)),
+        ("mttr from the timeline", p("  mttr:", 3)),
+        ("citation with cited text", p("[chat L13]", 2)),
+        ("enum value", p("severity: P0", 11)),
+        ("field", p("  owner: payments-team", 3)),
+        ("input file", p("report: report.md", 1)),
+        (
+            "enum value with diagnostics",
+            p("primary_cause_category: config", 25),
+        ),
     ];
     let completions = [
-        end_of("x [report §"),
-        end_of("y [chat L"),
-        p("severity: P0", 10),
-        blank_item,
-        // a blank line between sections: every top-level key, missing ones with skeletons
-        {
-            let i = text.find("\n\ncontributing_factors:").unwrap_or(0);
-            json!({"line": text[..i + 1].matches('\n').count(), "character": 0})
-        },
+        ("`[report §` paragraphs", end_of("x [report §")),
+        ("`[chat L` lines", end_of("y [chat L")),
+        ("enum values", p("severity: P0", 10)),
+        ("new action item", blank_item),
+        (
+            "top-level sections",
+            line_after("\n\ncontributing_factors:"),
+        ),
     ];
-    let mut out = Vec::new();
-    for (method, positions) in [
+    let mut rows = Vec::new();
+    for (method, places) in [
         ("textDocument/hover", &hovers[..]),
         ("textDocument/completion", &completions[..]),
     ] {
-        let mut lat = Vec::with_capacity(rounds);
+        let mut all = Vec::with_capacity(rounds);
+        let mut each: Vec<Vec<Duration>> = vec![Vec::new(); places.len()];
         for k in 0..(rounds + 50) {
-            let pos = &positions[k % positions.len()];
+            let (_, pos) = &places[k % places.len()];
             let t = Instant::now();
             let r = c.request(
                 method,
                 json!({"textDocument": {"uri": uri}, "position": pos}),
             );
             let el = t.elapsed();
-            assert!(
-                !r.is_null() || method.ends_with("hover"),
-                "{method} at {pos} returned nothing"
-            );
+            assert!(!r.is_null(), "{method} at {pos} returned nothing");
             if k >= 50 {
-                lat.push(el); // the first requests warm up the documentation tables
+                // the first requests warm up the documentation tables
+                all.push(el);
+                each[k % places.len()].push(el);
             }
         }
-        out.push((
-            method.to_string(),
-            pct(&mut lat, 0.5),
-            pct(&mut lat, 0.95),
-            pct(&mut lat, 0.99),
+        rows.push((
+            format!("{method} (all)"),
+            pct(&mut all, 0.5),
+            pct(&mut all, 0.95),
+            pct(&mut all, 0.99),
         ));
+        for ((label, _), mut v) in places.iter().zip(each) {
+            rows.push((
+                format!("  {label}"),
+                pct(&mut v, 0.5),
+                pct(&mut v, 0.95),
+                pct(&mut v, 0.99),
+            ));
+        }
     }
+    // resolving the documentation of a completion item
+    let mut res = Vec::with_capacity(rounds);
+    let items: Vec<Value> = completions
+        .iter()
+        .filter_map(|(_, pos)| {
+            let r = c.request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": uri}, "position": pos}),
+            );
+            r["items"].get(0).cloned()
+        })
+        .collect();
+    for k in 0..(rounds + 50) {
+        let it = &items[k % items.len()];
+        let t = Instant::now();
+        let r = c.request("completionItem/resolve", it.clone());
+        let el = t.elapsed();
+        assert!(r["label"] == it["label"], "resolve returned another item");
+        if k >= 50 {
+            res.push(el);
+        }
+    }
+    rows.push((
+        "completionItem/resolve (first item of each place)".into(),
+        pct(&mut res, 0.5),
+        pct(&mut res, 0.95),
+        pct(&mut res, 0.99),
+    ));
     c.shutdown();
-    let mut it = out.into_iter();
-    let none = || (String::new(), 0.0, 0.0, 0.0);
-    [
-        it.next().unwrap_or_else(none),
-        it.next().unwrap_or_else(none),
-    ]
+    rows
 }
 
 fn main() {
@@ -184,13 +224,33 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/checkout-outage");
     let example = std::fs::read_to_string(root.join("postmortem.yaml")).expect("example");
     let big = big_doc(&example);
+    // `cargo bench --bench lsp_latency -- ide` runs only the hover/completion part
+    let only_ide = std::env::args().skip(1).any(|a| a == "ide");
+    if !only_ide {
+        edit_latency(bin, &root, &example, &big);
+    }
+    println!();
+    println!("Editor requests on the example over stdio (request → response, {} each, after 50 warm-up requests):", 1000);
+    println!("| request | p50 ms | p95 ms | p99 ms |");
+    println!("|---|---|---|---|");
+    for (m, p50, p95, p99) in ide_session(bin, &root, &example, 1000) {
+        println!("| {m} | {p50:.3} | {p95:.3} | {p99:.3} |");
+    }
+}
+
+/// Startup time and didChange → publishDiagnostics latency.
+fn edit_latency(bin: &str, root: &Path, example: &str, big: &str) {
     // startup: spawn → initialize answered
     let mut starts = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
         let mut c = Client::spawn(bin, &["serve"]);
-        c.initialize(&root, &[], json!({}));
+        c.initialize(root, &[], json!({}));
         starts.push(t.elapsed());
+        // Let the server's `workspace/configuration` request be answered before
+        // `exit`: a request still awaiting its answer at `exit` keeps the
+        // server from exiting (tower-lsp-server drains in-flight handlers).
+        c.wait_for("workspace/configuration", |_| true);
         c.shutdown();
     }
     println!(
@@ -205,21 +265,14 @@ fn main() {
     println!("| document | lines | p50 ms | p95 ms | p99 ms | peak RSS MiB |");
     println!("|---|---|---|---|---|---|");
     for (label, text, edits) in [
-        ("example postmortem.yaml", example.as_str(), 400),
-        ("generated", big.as_str(), 200),
+        ("example postmortem.yaml", example, 400),
+        ("generated", big, 200),
     ] {
-        let (p50, p95, p99, rss) = session(bin, &root, "postmortem.yaml", text, edits);
+        let (p50, p95, p99, rss) = session(bin, root, "postmortem.yaml", text, edits);
         println!(
             "| {label} | {} | {p50:.3} | {p95:.3} | {p99:.3} | {:.1} |",
             text.lines().count(),
             rss as f64 / 1024.0
         );
-    }
-    println!();
-    println!("Editor requests on the example over stdio (request → response, {} each, after 50 warm-up requests):", 1000);
-    println!("| request | p50 ms | p95 ms | p99 ms |");
-    println!("|---|---|---|---|");
-    for (m, p50, p95, p99) in ide_session(bin, &root, &example, 1000) {
-        println!("| {m} | {p50:.3} | {p95:.3} | {p99:.3} |");
     }
 }

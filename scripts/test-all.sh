@@ -11,6 +11,12 @@ cargo test --locked --all-targets 2>&1 | tee target/test-output.txt
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^ignored/) s += $i } }
      END { printf "rust: %d passed, %d failed, %d skipped\n", p, f, s }' target/test-output.txt
 
+# Both editors run even when the first fails; the script fails if either did.
+editors=0
 if [[ -x editors/nvim/test/run.sh ]]; then
-  editors/nvim/test/run.sh
+  editors/nvim/test/run.sh || editors=1
 fi
+if [[ -x editors/vscode/test/run.sh ]]; then
+  editors/vscode/test/run.sh || editors=1
+fi
+exit "$editors"

@@ -82,14 +82,33 @@ impl Analysis {
 }
 
 pub fn analyze(text: String, opts: &Options) -> Analysis {
+    analyze_profiled(text, opts, &mut |_, _| {})
+}
+
+/// [`analyze`], reporting how long each phase and each rule took (for
+/// `cargo bench --bench engine`).
+#[doc(hidden)]
+pub fn analyze_profiled(
+    text: String,
+    opts: &Options,
+    timing: &mut dyn FnMut(&'static str, std::time::Duration),
+) -> Analysis {
+    let t = std::time::Instant::now();
     let parsed = syntax::parse(&text);
+    timing("parse", t.elapsed());
+    let t = std::time::Instant::now();
     let lines = LineIndex::new(&text);
     let locale = opts
         .locale
         .or_else(|| opts.config.locale.as_deref().map(Locale::from_tag))
         .unwrap_or_default();
     let inputs = parsed.root.as_ref().and_then(|r| load_inputs(r, opts));
-    let (people, roles) = people_and_roles(&text, inputs.as_deref(), opts.config);
+    timing("inputs", t.elapsed());
+    let t = std::time::Instant::now();
+    let people_info = people_info(&text, inputs.as_deref(), opts.config);
+    let (people, roles) = (people_info.names.clone(), people_info.roles.clone());
+    timing("people", t.elapsed());
+    let t = std::time::Instant::now();
     let mut a = Analysis {
         text,
         lines,
@@ -109,46 +128,90 @@ pub fn analyze(text: String, opts: &Options) -> Analysis {
         .map(rules::collect_scalars)
         .unwrap_or_default();
     let citations = collect_citations(&scalars);
-    let diagnostics = run_rules(&a, &citations, &scalars, opts.config);
+    timing("scalars+citations", t.elapsed());
+    let diagnostics = run_rules(&a, &citations, &scalars, &people_info, opts.config, timing);
     drop(scalars);
     a.citations = citations;
     a.diagnostics = diagnostics;
     a
 }
 
+/// Who counts as a person for the blameless rules, and their roles.
+pub struct PeopleInfo {
+    pub names: Vec<String>,
+    pub roles: HashMap<String, String>,
+    pub people: rules::blameless::People,
+    /// Identifies this set of people (for caching findings).
+    pub key: u64,
+}
+
 /// People's names: configured, the chat log's speakers (minus bots), and
 /// @handles and e-mail addresses in the document; with roles from the report.
-fn people_and_roles(
-    text: &str,
-    inputs: Option<&[InputEntry]>,
-    config: &Config,
-) -> (Vec<String>, HashMap<String, String>) {
-    let mut people: Vec<String> = config.blameless.people.clone();
-    let add = |people: &mut Vec<String>, n: String| {
-        if !people.iter().any(|p| p.eq_ignore_ascii_case(&n)) {
-            people.push(n);
+/// Building this compiles a regex per name, so it is cached per distinct
+/// inputs and configuration (they change far less often than the document).
+fn people_info(text: &str, inputs: Option<&[InputEntry]>, config: &Config) -> Arc<PeopleInfo> {
+    use std::hash::{Hash, Hasher};
+    static CACHE: std::sync::Mutex<Vec<Arc<PeopleInfo>>> = std::sync::Mutex::new(Vec::new());
+    let entries = inputs.unwrap_or(&[]);
+    let handles = rules::blameless::handles_in(text);
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for e in entries {
+        if let Ok(f) = &e.file {
+            (is_chat(e), &f.text).hash(&mut h);
+        }
+    }
+    (
+        &config.blameless.people,
+        &config.blameless.allow,
+        &config.blameless.bots,
+        &handles,
+    )
+        .hash(&mut h);
+    let key = h.finish();
+    if let Ok(c) = CACHE.lock() {
+        if let Some(p) = c.iter().find(|p| p.key == key) {
+            return p.clone();
+        }
+    }
+    let mut names: Vec<String> = config.blameless.people.clone();
+    let add = |names: &mut Vec<String>, n: String| {
+        if !names.iter().any(|p| p.eq_ignore_ascii_case(&n)) {
+            names.push(n);
         }
     };
-    let entries = inputs.unwrap_or(&[]);
     for e in entries.iter().filter(|e| is_chat(e)) {
         if let Ok(f) = &e.file {
             for n in rules::blameless::chat_speakers(&f.text, &config.blameless.bots) {
-                add(&mut people, n);
+                add(&mut names, n);
             }
         }
     }
-    for n in rules::blameless::handles_in(text) {
-        add(&mut people, n);
+    for n in handles {
+        add(&mut names, n);
     }
     let mut roles = HashMap::new();
     for e in entries.iter().filter(|e| !is_chat(e)) {
         if let Ok(f) = &e.file {
-            for (k, v) in rules::blameless::speaker_roles(&f.text, &people) {
+            for (k, v) in rules::blameless::speaker_roles(&f.text, &names) {
                 roles.entry(k).or_insert(v);
             }
         }
     }
-    (people, roles)
+    let mut people = rules::blameless::People::new(names.iter().cloned(), &config.blameless.allow);
+    people.set_roles(&roles);
+    let info = Arc::new(PeopleInfo {
+        names,
+        roles,
+        people,
+        key,
+    });
+    if let Ok(mut c) = CACHE.lock() {
+        if c.len() >= 16 {
+            c.remove(0);
+        }
+        c.push(info.clone());
+    }
+    info
 }
 
 /// Chat logs are where speaker names come from: inputs whose name or file
@@ -234,12 +297,15 @@ fn run_rules(
     a: &Analysis,
     citations: &[CiteRef],
     scalars: &[rules::ScalarRec],
+    people: &PeopleInfo,
     config: &Config,
+    timing: &mut dyn FnMut(&'static str, std::time::Duration),
 ) -> Vec<Diagnostic> {
-    let mut people =
-        rules::blameless::People::new(a.people.iter().cloned(), &config.blameless.allow);
-    people.set_roles(&a.roles);
-    let blameless = rules::blameless_hits(scalars, &people, &config.blameless.allow);
+    let t = std::time::Instant::now();
+    let blameless =
+        rules::blameless_hits(scalars, &people.people, people.key, &config.blameless.allow);
+    timing("blameless scan", t.elapsed());
+    let t = std::time::Instant::now();
     let visits = a
         .parsed
         .root
@@ -260,6 +326,7 @@ fn run_rules(
         roles: &a.roles,
         blameless: &blameless,
     };
+    timing("schema walk", t.elapsed());
     let mut out = Vec::new();
     let suppress = Suppressions::scan(&a.text, &a.lines);
     for rule in REGISTRY {
@@ -274,7 +341,9 @@ fn run_rules(
             continue;
         }
         let start = out.len();
+        let t = std::time::Instant::now();
         rule.check(&cx, &mut out);
+        timing(meta.code, t.elapsed());
         for d in &mut out[start..] {
             if let Some(Level::On(sev)) = level {
                 d.severity = sev;

@@ -181,6 +181,8 @@ impl Config {
                     "baseUrl" => "base_url",
                     "maxTokens" => "max_tokens",
                     "timeoutS" | "timeout" => "timeout_s",
+                    "connectTimeoutS" => "connect_timeout_s",
+                    "maxRetries" => "max_retries",
                     "structuredOutput" => "structured_output",
                     "promptsDir" => "prompts_dir",
                     "apiKey" => continue, // never stored in config; the server keeps it in memory only
@@ -263,10 +265,20 @@ mod tests {
         assert_eq!(c.blameless.people, vec!["alice"]);
         assert_eq!(c.problems.len(), 1);
         let mut c = c;
-        c.merge_client(&serde_json::json!({"rules": {"PM305": "error"}, "claude": {"model": "m", "apiKey": "sk-secret"}}));
+        c.merge_client(&serde_json::json!({"rules": {"PM305": "error"}, "claude": {"model": "m", "apiKey": "sk-secret", "maxRetries": 0, "connectTimeoutS": 3}}));
         assert_eq!(c.level("PM305", "x"), Some(Level::On(Severity::Error)));
         assert_eq!(c.claude.get("model").and_then(|m| m.as_str()), Some("m"));
         assert!(c.claude.get("apiKey").is_none() && c.claude.get("api_key").is_none());
+        assert_eq!(
+            c.claude.get("max_retries").and_then(|v| v.as_integer()),
+            Some(0)
+        );
+        assert_eq!(
+            c.claude
+                .get("connect_timeout_s")
+                .and_then(|v| v.as_integer()),
+            Some(3)
+        );
     }
 
     #[test]

@@ -115,6 +115,8 @@ pub enum InputError {
     },
     NotUtf8,
     Binary,
+    /// Symbolic links that lead back to each other.
+    LinkLoop,
     Unreadable(String),
     /// The document has no path (an unsaved buffer), so relative paths can't resolve.
     NoBase,
@@ -141,6 +143,8 @@ impl InputError {
             (InputError::NotUtf8, ZhTw) => format!("`{rel}` 不是 UTF-8 文字。請以 UTF-8 儲存。"),
             (InputError::Binary, En) => format!("`{rel}` looks like a binary file. Inputs are text: export a text summary and cite that."),
             (InputError::Binary, ZhTw) => format!("`{rel}` 看起來是二進位檔。輸入檔須為文字:請匯出文字摘要後引用。"),
+            (InputError::LinkLoop, En) => format!("`{rel}` is a symbolic link loop (links that lead back to each other), so it can't be read. Point this input at the file itself."),
+            (InputError::LinkLoop, ZhTw) => format!("`{rel}` 是循環的符號連結(彼此互指),無法讀取。請改為指向檔案本身。"),
             (InputError::Unreadable(e), En) => format!("`{rel}` can't be read ({e}). Check its permissions."),
             (InputError::Unreadable(e), ZhTw) => format!("無法讀取 `{rel}`({e})。請檢查權限。"),
             (InputError::NoBase, En) => format!("`{rel}` can't be resolved until the postmortem is saved to a file."),
@@ -188,7 +192,27 @@ pub fn resolve(doc_dir: &Path, root: &Path, rel: &str) -> Result<PathBuf, InputE
                 Err(InputError::Missing)
             }
         }
+        Err(e) if is_link_loop(&e) => Err(InputError::LinkLoop),
         Err(e) => Err(InputError::Unreadable(e.kind().to_string())),
+    }
+}
+
+/// ELOOP: too many levels of symbolic links.
+fn is_link_loop(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        // ELOOP is 40 on Linux, 62 on macOS and the BSDs.
+        let eloop = if cfg!(any(target_os = "linux", target_os = "android")) {
+            40
+        } else {
+            62
+        };
+        e.raw_os_error() == Some(eloop)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
     }
 }
 

@@ -500,3 +500,32 @@ fn utf8_positions_when_negotiated() {
     assert_eq!(h["range"]["end"], json!({"line": l, "character": ch + 13}));
     c.shutdown();
 }
+
+#[test]
+fn completion_documentation_is_resolved_lazily_when_the_client_can() {
+    let mut c = Client::in_process();
+    let dir = example_dir();
+    c.initialize(
+        &dir,
+        &[],
+        json!({"textDocument": {"completion": {"completionItem": {"snippetSupport": true,
+            "documentationFormat": ["markdown"], "resolveSupport": {"properties": ["documentation"]}}}}}),
+    );
+    let path = dir.join("postmortem.yaml");
+    let text = read(&path);
+    let uri = open(&mut c, &path, &text);
+    let r = c.request(
+        "textDocument/completion",
+        at(&uri, &text, "severity: P0", 10),
+    );
+    let p0 = r["items"][0].clone();
+    assert_eq!(p0["label"], "P0");
+    assert!(p0.get("documentation").is_none(), "{p0}");
+    let resolved = c.request("completionItem/resolve", p0);
+    let doc = resolved["documentation"]["value"].as_str().unwrap_or("");
+    assert!(
+        doc.contains("20%") && doc.contains("**action_items.severity:**"),
+        "{resolved}"
+    );
+    c.shutdown();
+}

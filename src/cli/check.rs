@@ -175,6 +175,14 @@ pub fn check_files(
 }
 
 fn check_one(path: &Path, root: Option<&Path>, locale: Option<Locale>) -> FileReport {
+    // Reading a FIFO or a device would block or never end.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return FileReport::io_error(
+            path,
+            "it is not a regular file (a pipe or device); give the path of a postmortem file"
+                .into(),
+        );
+    }
     let text = match std::fs::read(path) {
         Ok(b) => match String::from_utf8(b) {
             Ok(t) => t,

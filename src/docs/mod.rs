@@ -204,24 +204,27 @@ pub fn field_text(path: &str, locale: Locale, format: Format) -> Option<String> 
     } else {
         d.ui("optional")
     };
-    // no space after a full-width colon
-    let labeled = |key: &str, text: &str| {
-        let l = d.ui(key);
-        let sep = if l.ends_with('：') { "" } else { " " };
-        format!("{}{sep}{text}", format.bold(l))
-    };
+    // `**label**: text`; the colon stays outside the bold, or CommonMark
+    // won't close it before a full-width colon followed by text
+    let colon = d.ui("colon");
+    let labeled = |key: &str, text: &str| format!("{}{colon}{text}", format.bold(d.ui(key)));
     let mut s = format!(
-        "{} · {req} · {}\n\n{}\n\n{}\n\n{}\n\n{}\n{}",
+        "{} · {req} · {}\n\n{}\n\n{}\n\n{}\n\n{}{}\n{}",
         format.bold(&spath),
         d.describe_kind(&f.kind),
         doc.summary,
         labeled("readers", &doc.readers),
         labeled("good", &doc.good),
         format.bold(d.ui("example")),
+        colon.trim_end(),
         format.block("yaml", &doc.example),
     );
     if let Kind::Enum(values) = &f.kind {
-        s.push_str(&format!("\n\n{}", format.bold(d.ui("allowed_values"))));
+        s.push_str(&format!(
+            "\n\n{}{}",
+            format.bold(d.ui("allowed_values")),
+            colon.trim_end()
+        ));
         for v in *values {
             let text = d.enum_value(&spath, v).unwrap_or("");
             s.push_str(&format!("\n- {} — {text}", format.code(v)));
@@ -361,7 +364,7 @@ mod tests {
         assert!(en.contains("**action_items.owner**") && en.contains("required"));
         assert!(en.contains("TODO(who owns this)"));
         let zh = field_text("action_items.owner", Locale::ZhTw, Format::Plain).unwrap_or_default();
-        assert!(zh.contains("必填") && zh.contains("負責") && !zh.contains("**"));
+        assert!(zh.contains("必填") && zh.contains("誰會讀：") && !zh.contains("**"));
         let e = enum_text(
             "root_cause.primary_cause_category",
             "capacity",
@@ -370,7 +373,7 @@ mod tests {
         )
         .unwrap_or_default();
         assert!(e.contains("`config`"), "{e}");
-        assert_eq!(field_summary("slo_impact.mtta").is_some(), true);
+        assert!(field_summary("slo_impact.mtta").is_some());
         assert!(get(Locale::En)
             .fmt("lens_todos", &[("n", "3")])
             .contains('3'));

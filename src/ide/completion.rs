@@ -207,13 +207,11 @@ fn keys(
                 }
             }
         }
-        Kind::List(inner) => {
-            if let Kind::Map(fields) = &**inner {
-                if let Some(it) =
-                    item_skeleton(a, format, &spath, fields, col, true, edit.clone(), &render)
-                {
-                    out.items.push(it);
-                }
+        Kind::List(Kind::Map(fields)) => {
+            if let Some(it) =
+                item_skeleton(a, format, &spath, fields, col, true, edit.clone(), &render)
+            {
+                out.items.push(it);
             }
         }
         _ => {}
@@ -594,7 +592,10 @@ fn citations(a: &Analysis, off: usize, format: Format) -> Option<Completions> {
                     ins.clone(),
                 );
                 it.detail = Some(preview(text, 80));
-                it.documentation = Some(format.block("text", &preview(text, 400)));
+                if text.chars().count() > 80 {
+                    // the detail shows only the start of a long line
+                    it.documentation = Some(format.block("text", &preview(text, 400)));
+                }
                 it.sort = format!("{:06}", i + 1);
                 it.filter = Some(if bare { ins } else { num });
                 out.items.push(it);

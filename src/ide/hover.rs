@@ -94,7 +94,11 @@ fn diagnostics_here(a: &Analysis, off: usize, format: Format) -> Option<(String,
         return None;
     }
     let d = docs(a);
-    let mut s = format.bold(d.ui("diagnostics_here"));
+    let mut s = format!(
+        "{}{}",
+        format.bold(d.ui("diagnostics_here")),
+        d.ui("colon").trim_end()
+    );
     for diag in &here {
         let Some(r) = crate::rules::find(diag.code) else {
             continue;
@@ -202,10 +206,13 @@ fn input_text(a: &Analysis, e: &InputEntry, format: Format) -> String {
     let body = match &e.file {
         Ok(f) => {
             let first = f
-                .paragraphs
-                .first()
-                .map(|p| super::preview(&f.text[p.clone()], 300))
-                .unwrap_or_default();
+                .text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .take(5)
+                .map(|l| super::preview(l, 160))
+                .collect::<Vec<_>>()
+                .join("\n");
             format!(
                 "{}\n\n{}\n\n{}",
                 d.fmt(
@@ -450,7 +457,7 @@ mod tests {
         );
         let off = a.text.find("report: report.md").expect("input") + 1;
         let h = hover(&a, off, Format::Plain).expect("hover");
-        assert!(h.text.contains("40 paragraphs"), "{}", h.text);
+        assert!(h.text.contains("Paragraphs: 40, lines: 79"), "{}", h.text);
     }
 
     #[test]

@@ -159,14 +159,27 @@ pub fn find_path<'a>(root: &'a Node, path: &str) -> Option<&'a Node> {
 
 /// Text of a value, shortened to `max` characters on one line.
 pub fn preview(s: &str, max: usize) -> String {
-    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.chars().count() <= max {
-        one
-    } else {
-        let mut t: String = one.chars().take(max.saturating_sub(1)).collect();
-        t.push('…');
-        t
+    let mut out = String::new();
+    let mut n = 0;
+    for w in s.split_whitespace() {
+        let wl = w.chars().count();
+        let sep = usize::from(!out.is_empty());
+        if n + sep + wl > max {
+            let room = max.saturating_sub(n + sep + 1);
+            if sep == 1 && room > 0 {
+                out.push(' ');
+            }
+            out.extend(w.chars().take(room));
+            out.push('…');
+            return out;
+        }
+        if sep == 1 {
+            out.push(' ');
+        }
+        out.push_str(w);
+        n += sep + wl;
     }
+    out
 }
 
 /// The analysis's locale-specific documentation.

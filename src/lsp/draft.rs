@@ -444,12 +444,23 @@ impl Snapshot {
         let root = self.root.clone();
         let locale = self.locale;
         move |text: String| {
-            let mut o = Options::new(&config);
-            o.path = path.as_deref();
-            o.root = root.as_deref();
-            o.locale = locale;
-            o.inputs = &*inputs;
-            analyze(text, &o)
+            let run = || {
+                let mut o = Options::new(&config);
+                o.path = path.as_deref();
+                o.root = root.as_deref();
+                o.locale = locale;
+                o.inputs = &*inputs;
+                analyze(text, &o)
+            };
+            // A full analysis takes a while on a large document: let the
+            // runtime move other work off this thread meanwhile.
+            let multi = tokio::runtime::Handle::try_current()
+                .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+            if multi {
+                tokio::task::block_in_place(run)
+            } else {
+                run()
+            }
         }
     }
 }

@@ -28,6 +28,8 @@ pub const TRIGGERS: &[&str] = &["[", "§", " ", ":", "-", ","];
 struct Features {
     snippets: bool,
     completion_markdown: bool,
+    /// Documentation can be sent later, on `completionItem/resolve`.
+    resolve_documentation: bool,
     hierarchical_symbols: bool,
 }
 
@@ -36,6 +38,7 @@ impl Default for Features {
         Features {
             snippets: false,
             completion_markdown: false,
+            resolve_documentation: false,
             hierarchical_symbols: true,
         }
     }
@@ -43,8 +46,10 @@ impl Default for Features {
 
 /// Client features per server instance (several run in one test process),
 /// keyed by the server's state.
-fn features_table() -> &'static Mutex<Vec<(Weak<Mutex<State>>, Features)>> {
-    static T: OnceLock<Mutex<Vec<(Weak<Mutex<State>>, Features)>>> = OnceLock::new();
+type FeatureTable = Mutex<Vec<(Weak<Mutex<State>>, Features)>>;
+
+fn features_table() -> &'static FeatureTable {
+    static T: OnceLock<FeatureTable> = OnceLock::new();
     T.get_or_init(|| Mutex::new(Vec::new()))
 }
 
@@ -70,6 +75,9 @@ pub(crate) fn completion_provider(b: &Backend, caps: &ClientCapabilities) -> Com
         completion_markdown: item
             .and_then(|i| i.documentation_format.as_ref())
             .is_some_and(|d| d.contains(&MarkupKind::Markdown)),
+        resolve_documentation: item
+            .and_then(|i| i.resolve_support.as_ref())
+            .is_some_and(|r| r.properties.iter().any(|p| p == "documentation")),
         hierarchical_symbols: td
             .and_then(|t| t.document_symbol.as_ref())
             .and_then(|d| d.hierarchical_document_symbol_support)
@@ -80,7 +88,7 @@ pub(crate) fn completion_provider(b: &Backend, caps: &ClientCapabilities) -> Com
         t.push((Arc::downgrade(&b.state), f));
     }
     CompletionOptions {
-        resolve_provider: Some(false),
+        resolve_provider: Some(true),
         trigger_characters: Some(TRIGGERS.iter().map(|s| s.to_string()).collect()),
         ..Default::default()
     }
@@ -152,10 +160,21 @@ pub(crate) fn completion(b: &Backend, p: CompletionParams) -> Result<Option<Comp
     let feat = features(b);
     let off = convert::offset(&s.a, tp.position, s.enc);
     let c = ide::completion::complete(&s.a, off, fmt(feat.completion_markdown));
+    // with lazy documentation, `data` says where to compute it again
+    let data = |label: &str| {
+        feat.resolve_documentation
+            .then(|| json!({"uri": tp.text_document.uri, "position": tp.position, "label": label}))
+    };
     let items = c
         .items
         .into_iter()
         .map(|it| {
+            let data = it.documentation.as_ref().and_then(|_| data(&it.label));
+            let documentation = it
+                .documentation
+                .filter(|_| data.is_none())
+                .map(|d| Documentation::MarkupContent(markup(d, feat.completion_markdown)));
+            let filter_text = it.filter.filter(|f| *f != it.label);
             let snippet = it.snippet.filter(|_| feat.snippets);
             let is_snippet = snippet.is_some();
             let new_text = snippet.unwrap_or(it.insert);
@@ -172,17 +191,12 @@ pub(crate) fn completion(b: &Backend, p: CompletionParams) -> Result<Option<Comp
                     ItemKind::Location => CompletionItemKind::REFERENCE,
                 }),
                 detail: it.detail,
-                documentation: it
-                    .documentation
-                    .map(|d| Documentation::MarkupContent(markup(d, feat.completion_markdown))),
+                documentation,
                 preselect: it.preselect.then_some(true),
                 sort_text: Some(it.sort),
-                filter_text: it.filter,
-                insert_text_format: Some(if is_snippet {
-                    InsertTextFormat::SNIPPET
-                } else {
-                    InsertTextFormat::PLAIN_TEXT
-                }),
+                filter_text,
+                insert_text_format: is_snippet.then_some(InsertTextFormat::SNIPPET),
+                data,
                 // skeletons carry their own indentation
                 insert_text_mode: multi_line.then_some(InsertTextMode::AS_IS),
                 text_edit: Some(CompletionTextEdit::Edit(TextEdit {
@@ -197,6 +211,47 @@ pub(crate) fn completion(b: &Backend, p: CompletionParams) -> Result<Option<Comp
         is_incomplete: c.incomplete,
         items,
     })))
+}
+
+/// `completionItem/resolve`: the documentation of one item, computed again
+/// at the position its `data` names (cheap: no parsing, only the engine's
+/// completion at that place).
+pub(crate) fn completion_resolve(b: &Backend, mut item: CompletionItem) -> Result<CompletionItem> {
+    let Some(data) = item.data.clone() else {
+        return Ok(item);
+    };
+    let uri = data
+        .get("uri")
+        .and_then(Value::as_str)
+        .and_then(|u| u.parse::<Uri>().ok());
+    let position = data
+        .get("position")
+        .and_then(|p| serde_json::from_value::<Position>(p.clone()).ok());
+    let label = data
+        .get("label")
+        .and_then(Value::as_str)
+        .unwrap_or(&item.label);
+    let (Some(uri), Some(position)) = (uri, position) else {
+        return Ok(item);
+    };
+    let Some(s) = snap(b, &uri) else {
+        return Ok(item);
+    };
+    let feat = features(b);
+    let off = convert::offset(&s.a, position, s.enc);
+    let c = ide::completion::complete(&s.a, off, fmt(feat.completion_markdown));
+    if let Some(d) = c
+        .items
+        .into_iter()
+        .find(|i| i.label == label)
+        .and_then(|i| i.documentation)
+    {
+        item.documentation = Some(Documentation::MarkupContent(markup(
+            d,
+            feat.completion_markdown,
+        )));
+    }
+    Ok(item)
 }
 
 fn input_location(t: &ide::nav::Target, enc: Encoding) -> Option<Location> {

@@ -561,6 +561,10 @@ impl LanguageServer for Backend {
         super::ide::completion(self, params)
     }
 
+    async fn completion_resolve(&self, item: CompletionItem) -> Result<CompletionItem> {
+        super::ide::completion_resolve(self, item)
+    }
+
     async fn goto_definition(
         &self,
         params: GotoDefinitionParams,

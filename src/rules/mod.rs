@@ -220,6 +220,7 @@ pub struct BlamelessHit {
 pub fn blameless_hits(
     scalars: &[ScalarRec],
     people: &blameless::People,
+    people_key: u64,
     allow: &[String],
 ) -> Vec<BlamelessHit> {
     let mut out = Vec::new();
@@ -241,8 +242,12 @@ pub fn blameless_hits(
             continue;
         }
         // Improvement entries under prevention_categories are judged like action statements.
-        let kind = if top == "prevention_categories" { blameless::FieldKind::Action } else { blameless::FieldKind::from_field(&rec.path) };
-        for f in blameless::check_text(&s.value, kind, people) {
+        let kind = if top == "prevention_categories" {
+            blameless::FieldKind::Action
+        } else {
+            blameless::FieldKind::from_field(&rec.path)
+        };
+        for f in checked(&s.value, kind, people, people_key).iter().cloned() {
             let matched = s.value.get(f.range.clone()).unwrap_or("");
             if allow.iter().any(|w| {
                 w.eq_ignore_ascii_case(matched.trim())
@@ -258,6 +263,37 @@ pub fn blameless_hits(
         }
     }
     out
+}
+
+/// `blameless::check_text`, memoised: while typing, one value changes at a
+/// time, so every other value's findings come from here. Keyed by the set of
+/// people (their names and roles decide the findings), the kind and the text.
+fn checked(
+    text: &str,
+    kind: blameless::FieldKind,
+    people: &blameless::People,
+    people_key: u64,
+) -> std::sync::Arc<Vec<blameless::Finding>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+    type Memo =
+        Mutex<Option<HashMap<(u64, blameless::FieldKind, String), Arc<Vec<blameless::Finding>>>>>;
+    static MEMO: Memo = Mutex::new(None);
+    let key = (people_key, kind, text.to_string());
+    if let Ok(mut m) = MEMO.lock() {
+        if let Some(f) = m.get_or_insert_with(HashMap::new).get(&key) {
+            return f.clone();
+        }
+    }
+    let found = Arc::new(blameless::check_text(text, kind, people));
+    if let Ok(mut m) = MEMO.lock() {
+        let m = m.get_or_insert_with(HashMap::new);
+        if m.len() >= 50_000 {
+            m.clear();
+        }
+        m.insert(key, found.clone());
+    }
+    found
 }
 
 /// Shared by PM301–PM306: this rule's blameless findings as diagnostics,

@@ -690,13 +690,16 @@ struct ChatRes {
 fn chat_res() -> &'static ChatRes {
     static RES: OnceLock<ChatRes> = OnceLock::new();
     RES.get_or_init(|| {
-        let ts = r"(?:\[[^\]\n]{1,40}\]|\([^)\n]{1,40}\)|\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?\S*|\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?)";
-        let name = r"[\p{L}@][\p{L}\p{N}._-]{0,39}(?: [\p{L}][\p{L}\p{N}._-]{0,20}){0,2}";
+        // Unbounded repetitions here: bounded ones of large Unicode classes
+        // ({0,39}) multiply the automaton (tens of MB); lengths are checked
+        // after matching instead.
+        let ts = r"(?:\[[^\]\n]+\]|\([^)\n]+\)|\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?\S*|\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?)";
+        let name = r"[\p{L}@][\p{L}\p{N}._-]*(?: [\p{L}][\p{L}\p{N}._-]*){0,2}";
         let time = r"(?:\[?\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?\]?|[—–-]\s+(?:Today|Yesterday)\s+at\s+\d{1,2}:\d{2}\s?(?:[AaPp][Mm])?)";
         let build = |p: &str| Regex::new(p).unwrap_or_else(|_| never_matches());
         ChatRes {
             header: build(&format!(r"^\s*(?P<name>{name})\s+(?P<app>APP\s+)?{time}\s*$")),
-            irc: build(&format!(r"^\s*(?:{ts}\s*)?<\s*[@+]?(?P<name>[^<>\s]{{1,40}})\s*>\s*(?P<msg>.*)$")),
+            irc: build(&format!(r"^\s*(?:{ts}\s*)?<\s*[@+]?(?P<name>[^<>\s]+)\s*>\s*(?P<msg>.*)$")),
             colon: build(&format!(
                 r"^\s*(?P<ts>{ts}\s*)?(?:[-*]\s*)?(?P<name>{name})\s*[:：]\s*(?P<msg>.*)$"
             )),
@@ -712,7 +715,9 @@ pub fn chat_speakers(chat_text: &str, bots: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |name: &str, bot: bool| {
         let n = normalise(name);
-        if n.is_empty() || bot {
+        // a speaker name is short: at most 40 characters, 3 words of ≤ 21
+        let words_ok = n.split(' ').count() <= 3 && n.split(' ').all(|w| w.chars().count() <= 40);
+        if n.is_empty() || bot || n.chars().count() > 40 || !words_ok {
             return;
         }
         let lower = n.to_lowercase();

@@ -125,27 +125,62 @@ pub const RULES: &[(&str, &str)] = &[
 /// `\b` → `(?-u:\b)`: an ASCII word boundary, so "human error" is found in
 /// 「這是human error」 (Han characters are word characters to Unicode `\b`).
 fn ascii_boundaries(p: &str) -> String {
+    ascii_classes(p, false)
+}
+
+/// `\b` becomes an ASCII word boundary; with `all`, `\w`, `\s` and `\d` become
+/// ASCII classes too (English lists: far smaller automata, same matches on
+/// English prose).
+fn ascii_classes(p: &str, all: bool) -> String {
     let mut out = String::with_capacity(p.len() + 16);
     let mut chars = p.chars().peekable();
+    let mut in_class = false;
     while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('b') if chars.peek() != Some(&'{') => out.push_str(r"(?-u:\b)"),
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if !in_class && chars.peek() != Some(&'{') => out.push_str(r"(?-u:\b)"),
+                Some(n @ ('w' | 's' | 'd')) if all && in_class => out.push_str(match n {
+                    'w' => "a-zA-Z0-9_",
+                    's' => r"\t\n\x0B\x0C\r ",
+                    _ => "0-9",
+                }),
+                // negated classes stay Unicode: in ASCII mode they could match invalid UTF-8
+                Some(n @ ('w' | 's' | 'd')) if all && !in_class => {
+                    out.push_str("(?-u:\\");
+                    out.push(n);
+                    out.push(')');
+                }
                 Some(n) => {
                     out.push('\\');
                     out.push(n);
                 }
                 None => out.push('\\'),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // a leading `^` or `]` belongs to the class
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(']');
+                    chars.next();
+                }
             }
-        } else {
-            out.push(c);
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
         }
     }
     out
 }
 
-fn build(p: &str, case_sensitive: bool) -> Result<Regex, String> {
-    RegexBuilder::new(&ascii_boundaries(p))
+fn build(p: &str, case_sensitive: bool, ascii: bool) -> Result<Regex, String> {
+    RegexBuilder::new(&ascii_classes(p, ascii))
         .case_insensitive(!case_sensitive)
         .build()
         .map_err(|e| e.to_string())
@@ -180,11 +215,11 @@ fn compile(raw: RawEntry, lang: Lang) -> Result<PhraseEntry, String> {
         .map(|(c, _)| *c)
         .find(|c| *c == raw.rule)
         .ok_or_else(|| format!("unknown rule `{}`", raw.rule))?;
-    let regex = build(&raw.pattern, raw.case_sensitive)?;
+    let regex = build(&raw.pattern, raw.case_sensitive, lang == Lang::En)?;
     let unless = raw
         .unless
         .as_deref()
-        .map(|u| build(u, raw.case_sensitive))
+        .map(|u| build(u, raw.case_sensitive, lang == Lang::En))
         .transpose()?;
     let subject = match raw.subject.as_deref() {
         None => SubjectMode::Any,
@@ -312,7 +347,7 @@ mod tests {
             ascii_boundaries(r"\bx\b\\b\b{start}"),
             r"(?-u:\b)x(?-u:\b)\\b\b{start}"
         );
-        let re = build(r"\bhuman error\b", false).unwrap();
+        let re = build(r"\bhuman error\b", false, true).unwrap();
         assert!(re.is_match("這是human error造成的"));
         assert!(!re.is_match("superhuman errors"));
     }

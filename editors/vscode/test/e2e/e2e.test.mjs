@@ -1,0 +1,370 @@
+// End to end in real VS Code: code-server with the built .vsix installed,
+// driven in headless Chromium by playwright-core. Opens the example with
+// mistakes, checks the Problems panel, a hover and a draft against the fake
+// Anthropic server; saves a screenshot of each step in target/e2e-artifacts.
+//
+// Environment (set by test/run.sh): E2E_NODE24, E2E_CODE_SERVER,
+// E2E_PLAYWRIGHT, E2E_CHROMIUM, PM_VSIX, PM_SERVER, PM_FAKE, PM_ARTIFACTS.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = join(HERE, "..", "..", "..", "..");
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set (run editors/vscode/test/run.sh)`);
+  return v;
+};
+const require = createRequire(import.meta.url);
+const { chromium } = require(env("E2E_PLAYWRIGHT"));
+
+const KEY = "sk-ant-test-vscode-e2e-7d41";
+const DOC = "mistakes.postmortem.yaml";
+const ARTIFACTS = env("PM_ARTIFACTS");
+const PATIENCE = 60_000;
+
+const tmp = mkdtempSync(join(tmpdir(), "pm-vscode-e2e-"));
+const ws = join(tmp, "checkout-outage");
+const userData = join(tmp, "user-data");
+const extDir = join(tmp, "extensions");
+let codeServer, fake, browser, page, fakeUrl, record;
+const logs = [];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves with the first match of `re` in the process's stdout. */
+function waitOutput(proc, re, what) {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; output: ${out.slice(-2000)}`)), PATIENCE);
+    const on = (d) => {
+      out += d.toString();
+      const m = out.match(re);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    proc.stdout.on("data", on);
+    proc.stderr.on("data", (d) => logs.push(d.toString()));
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what}: the process exited with ${code}; output: ${out.slice(-2000)}`));
+    });
+  });
+}
+
+function stop(proc) {
+  if (!proc || proc.exitCode !== null) return;
+  try {
+    process.kill(-proc.pid, "SIGTERM"); // its own process group
+  } catch {
+    proc.kill("SIGTERM");
+  }
+}
+
+async function shot(name) {
+  const file = join(ARTIFACTS, name);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+function requests() {
+  if (!existsSync(record)) return [];
+  return readFileSync(record, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
+}
+
+/** Runs a command from the command palette by its title. */
+async function palette(title) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`>${title}`);
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+  await row.waitFor({ state: "visible", timeout: PATIENCE });
+  await page.keyboard.press("Enter");
+}
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of readdirSync(ARTIFACTS)) if (f.endsWith(".png")) rmSync(join(ARTIFACTS, f));
+  // The workspace: the example incident, its own root.
+  cpSync(join(REPO, "examples/checkout-outage"), ws, { recursive: true });
+  mkdirSync(join(ws, ".git"));
+
+  // The fake Anthropic server: a timeline answer streamed over ~4 s (so the
+  // progress notification can be seen), then the default `ok`.
+  const script = JSON.parse(readFileSync(join(REPO, "editors/fixtures/draft-timeline.json"), "utf8"));
+  script.replies[0].stream.delay_ms = 150;
+  writeFileSync(join(tmp, "script.json"), JSON.stringify(script));
+  record = join(tmp, "record.jsonl");
+  fake = spawn(env("PM_FAKE"), ["--port", "0", "--script", join(tmp, "script.json"), "--record", record], {
+    stdio: ["pipe", "pipe", "pipe"],
+    detached: true,
+  });
+  fakeUrl = (await waitOutput(fake, /listening on (http:\/\/[\d.:]+)/, "the fake Anthropic server"))[1];
+
+  // User settings: no workspace trust prompt, no welcome page, the fake API.
+  mkdirSync(join(userData, "User"), { recursive: true });
+  writeFileSync(
+    join(userData, "User", "settings.json"),
+    JSON.stringify(
+      {
+        "security.workspace.trust.enabled": false,
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": false,
+        "workbench.enableExperiments": false,
+        "telemetry.telemetryLevel": "off",
+        "extensions.autoCheckUpdates": false,
+        "extensions.autoUpdate": false,
+        "update.mode": "none",
+        "editor.hover.delay": 200,
+        "editor.minimap.enabled": false,
+        "window.restoreWindows": "none",
+        "files.hotExit": "off",
+        "postmortem.claude.baseUrl": fakeUrl,
+        "postmortem.claude.maxRetries": 0,
+        "postmortem.trace.server": "messages",
+        "chat.disableAIFeatures": true,
+        "workbench.secondarySideBar.defaultVisibility": "hidden",
+      },
+      null,
+      2,
+    ),
+  );
+
+  const csEnv = {
+    ...process.env,
+    PATH: `${dirname(env("E2E_NODE24"))}:${process.env.PATH}`,
+    XDG_CONFIG_HOME: join(tmp, "xdg-config"),
+    XDG_DATA_HOME: join(tmp, "xdg-data"),
+  };
+  delete csEnv.ANTHROPIC_API_KEY;
+  delete csEnv.ANTHROPIC_BASE_URL;
+  // Install the built .vsix the way a user would.
+  const inst = spawnSync(
+    env("E2E_CODE_SERVER"),
+    ["--user-data-dir", userData, "--extensions-dir", extDir, "--install-extension", env("PM_VSIX")],
+    { env: csEnv, encoding: "utf8", timeout: PATIENCE * 2 },
+  );
+  assert.equal(inst.status, 0, `install-extension failed: ${inst.stdout}\n${inst.stderr}`);
+  assert.match(inst.stdout, /was successfully installed/);
+
+  const port = await freePort();
+  codeServer = spawn(
+    env("E2E_CODE_SERVER"),
+    [
+      "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-telemetry", "--disable-update-check",
+      "--disable-workspace-trust", "--disable-getting-started-override",
+      "--user-data-dir", userData, "--extensions-dir", extDir, ws,
+    ],
+    { env: csEnv, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  await waitOutput(codeServer, /HTTP server listening on/, "code-server");
+
+  browser = await chromium.launch({
+    executablePath: env("E2E_CHROMIUM"),
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  page.setDefaultTimeout(PATIENCE);
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`);
+  await page.locator(".monaco-workbench").waitFor();
+  // Open the postmortem with mistakes.
+  await page.locator(".explorer-folders-view").waitFor();
+  await page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${DOC}"]`).click();
+  await page.locator(`.tab[aria-label*="${DOC}"]`).first().waitFor();
+  await page.locator(".monaco-editor .view-lines").first().waitFor();
+});
+
+after(async () => {
+  await browser?.close().catch(() => undefined);
+  stop(codeServer);
+  stop(fake);
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+let expected;
+
+/** A test that leaves a screenshot of the page when it fails. */
+function step(name, file, fn) {
+  test(name, async () => {
+    try {
+      await fn();
+    } catch (e) {
+      await page?.screenshot({ path: join(ARTIFACTS, `failed-${file}`) }).catch(() => undefined);
+      throw e;
+    }
+  });
+}
+
+step("the Problems panel shows the server's problems", "01-problems.png", async () => {
+  // The CLI's findings for the same file (it exits 1: the file has errors).
+  const cli = JSON.parse(spawnSync(env("PM_SERVER"), ["check", "--format", "json", join(ws, DOC)], { encoding: "utf8" }).stdout);
+  expected = cli.files[0].diagnostics;
+  assert.ok(expected.length > 10, "the CLI's findings");
+  // Squiggles in the editor first.
+  await page.locator(".monaco-editor .squiggly-error").first().waitFor({ timeout: PATIENCE });
+  await page.keyboard.press("Control+Shift+M");
+  const panel = page.locator(".markers-panel");
+  await panel.waitFor();
+  // Every finding of the CLI for this file is in the panel: the badge counts them.
+  const count = page.locator('.pane-header[aria-label*="Problems"] .badge .badge-content, .composite.title .action-item .badge .badge-content, .panel-switcher-container .badge-content').first();
+  await page.waitForFunction(
+    (n) => [...document.querySelectorAll(".badge-content")].some((b) => b.textContent.trim() === String(n)),
+    expected.length,
+    { timeout: PATIENCE },
+  );
+  assert.ok(await count.count() >= 0);
+  const rows = panel.locator(".monaco-list-row");
+  await rows.first().waitFor();
+  const text = await panel.innerText();
+  assert.match(text, new RegExp(DOC.replace(/\./g, "\\.")));
+  // The panel lists errors first, in file order: the server's first errors.
+  for (const d of expected.filter((x) => x.severity === "error").slice(0, 4)) {
+    assert.ok(text.includes(d.message.slice(0, 40)), `Problems panel lacks: ${d.message}`);
+  }
+  // Filter to one rule: its finding is there, with the code.
+  const filter = page.locator(".markers-panel-action-filter input, .viewpane-filter input").first();
+  await filter.fill("AI-002 has no owner");
+  // Filtered: the file's row and the one finding.
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll(".markers-panel .monaco-list-row")];
+    return rows.length === 2 && rows[1].textContent.includes("Action item AI-002 has no owner");
+  });
+  const filtered = await panel.innerText();
+  assert.match(filtered, /PM201/);
+  await page.locator(".monaco-editor .squiggly-error").first().waitFor();
+  await shot("01-problems.png");
+  await filter.fill("");
+});
+
+step("a hover shows the field's documentation", "02-hover.png", async () => {
+  // Go to `owner:` of AI-001 (line 48, column 5) and ask for the hover.
+  const lines = readFileSync(join(ws, DOC), "utf8").split("\n");
+  const line = lines.findIndex((l) => l.includes("owner: payments-team")) + 1;
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await palette("Go to Line/Column");
+  await page.keyboard.type(`${line}:6`);
+  await page.keyboard.press("Enter");
+  await palette("Show or Focus Hover");
+  const hover = page.locator(".monaco-hover:visible", { hasText: "The one person or team who will see this item through" });
+  await hover.first().waitFor({ timeout: PATIENCE });
+  const text = await hover.first().innerText();
+  assert.match(text, /action_items\.owner/);
+  await shot("02-hover.png");
+  await page.keyboard.press("Escape");
+});
+
+step("a draft with Claude inserts the section", "04-drafted.png", async () => {
+  const before = readFileSync(join(ws, DOC), "utf8");
+  assert.ok(!before.includes("\ntimeline:"), "the example has no timeline");
+  // Room for the editor: the Problems panel closes.
+  if (await page.locator(".markers-panel").isVisible()) await palette("View: Toggle Panel Visibility");
+  // The key through the command, into SecretStorage.
+  await palette("Postmortem: Set Anthropic API key");
+  const input = page.locator(".quick-input-widget input[type=password]");
+  await input.waitFor();
+  await input.fill(KEY);
+  await page.keyboard.press("Enter");
+  await page.locator(".notification-toast", { hasText: "API key is stored" }).first().waitFor();
+
+  await palette("Postmortem: Draft section…");
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: "timeline" }).first().waitFor();
+  await page.keyboard.type("timeline");
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: "missing: draft it" }).first().waitFor();
+  await page.keyboard.press("Enter");
+  // The server's progress, as a notification with a cancel button.
+  const progress = page.locator(".notification-toast", { hasText: "Drafting timeline" }).first();
+  await progress.waitFor({ timeout: PATIENCE });
+  const buttons = await progress.locator(".monaco-button, a.monaco-button").allInnerTexts();
+  assert.ok(buttons.some((b) => /cancel/i.test(b)), `no cancel button in the progress notification: ${buttons}`);
+  await page.waitForTimeout(400); // the toast fades in
+  await shot("03-draft-progress.png");
+
+  await page.locator(".notification-toast", { hasText: "Drafted timeline" }).first().waitFor({ timeout: PATIENCE });
+  // The draft is in the editor (unsaved), at the top where the section goes.
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await palette("Go to Line/Column");
+  await page.keyboard.type("13:1");
+  await page.keyboard.press("Enter");
+  const view = page.locator(".monaco-editor .view-lines").first();
+  await page.waitForFunction(() => document.querySelector(".monaco-editor .view-lines")?.textContent.includes("impact_start"));
+  assert.match(await view.innerText(), /timeline:/);
+  await shot("04-drafted.png");
+
+  // Saved, the file is the original plus the timeline section.
+  await page.keyboard.press("Control+S");
+  let after = before;
+  for (let i = 0; i < 100 && after === before; i++) {
+    await page.waitForTimeout(100);
+    after = readFileSync(join(ws, DOC), "utf8");
+  }
+  assert.match(after, /\ntimeline:\n {2}- at: 2026-04-09T13:52:00Z\n/);
+  assert.match(after, /kind: impact_start/);
+  const start = after.indexOf("\ntimeline:");
+  const end = after.indexOf("\nroot_cause:");
+  assert.ok(start > 0 && end > start, "timeline before root_cause");
+  assert.equal((after.slice(0, start + 1) + after.slice(end + 1)).replace(/\n\n\n/g, "\n\n"), before);
+
+  // One request, with the key from SecretStorage; the key is in no settings file.
+  const reqs = requests();
+  assert.equal(reqs.length, 1, "requests to the fake Anthropic server");
+  assert.equal(reqs[0].path, "/v1/messages");
+  assert.equal(reqs[0].headers["x-api-key"], KEY);
+  for (const f of [join(userData, "User", "settings.json"), join(ws, ".vscode", "settings.json")]) {
+    if (existsSync(f)) assert.ok(!readFileSync(f, "utf8").includes(KEY), `${f} holds the key`);
+  }
+});
+
+step("Show low-confidence fields lists the code lens items in a quick pick", "05-low-confidence.png", async () => {
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await palette("Postmortem: Show low-confidence fields");
+  const title = page.locator(".quick-input-widget .quick-input-title", { hasText: "Fields to verify" });
+  await title.waitFor();
+  const rows = page.locator(".quick-input-list .monaco-list-row");
+  await rows.first().waitFor();
+  const text = await page.locator(".quick-input-list").innerText();
+  assert.match(text, /AI-002/, "the action item without owner");
+  assert.match(text, /confidence below H/);
+  await shot("05-low-confidence.png");
+  // Picking one moves the cursor there.
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: "AI-002" }).first().click();
+  await page.waitForFunction(() => /Ln \d+, Col \d+/.test(document.querySelector(".statusbar")?.textContent ?? ""));
+});
+
+step("New postmortem writes a skeleton and opens it", "06-new-postmortem.png", async () => {
+  await palette("Postmortem: New postmortem");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor();
+  await input.fill("postmortems/e2e-new");
+  await page.keyboard.press("Enter");
+  await page.locator('.tab[aria-label*="postmortem.yaml"]', { hasText: "postmortem.yaml" }).first().waitFor();
+  const file = join(ws, "postmortems", "e2e-new", "postmortem.yaml");
+  for (let i = 0; i < 100 && !existsSync(file); i++) await page.waitForTimeout(100);
+  assert.ok(existsSync(file), "the skeleton was written");
+  assert.match(readFileSync(file, "utf8"), /^incident_ref:/m);
+  await shot("06-new-postmortem.png");
+});
