@@ -122,12 +122,6 @@ pub const RULES: &[(&str, &str)] = &[
     ("PM306", "judgemental-language"),
 ];
 
-/// `\b` → `(?-u:\b)`: an ASCII word boundary, so "human error" is found in
-/// 「這是human error」 (Han characters are word characters to Unicode `\b`).
-fn ascii_boundaries(p: &str) -> String {
-    ascii_classes(p, false)
-}
-
 /// `\b` becomes an ASCII word boundary; with `all`, `\w`, `\s` and `\d` become
 /// ASCII classes too (English lists: far smaller automata, same matches on
 /// English prose).
