@@ -1368,6 +1368,11 @@ impl Decoder {
                     self.push_synth(ch.encode_utf8(&mut buf), b + i);
                 }
                 i += len.min(inner.len() - i);
+                // An unknown escape of a multi-byte character (`\值`), or a
+                // short `\u` escape, must not leave `i` inside a character.
+                while !inner.is_char_boundary(i) {
+                    i += 1;
+                }
                 line_start = false;
                 continue;
             }
@@ -1586,6 +1591,22 @@ mod tests {
         let r = p.root.expect("root");
         assert_eq!(r.str_value_of("d"), Some("ok"));
         assert_eq!(r.str_value_of("c"), Some("\"unclosed").map(|_| "unclosed"));
+    }
+
+    #[test]
+    fn escapes_before_multi_byte_characters_do_not_split_them() {
+        // Found by tests/hardening_engine.rs (it panicked here).
+        for t in [
+            "a: \"\\୦\"\n",
+            "a: \"\\u值班x\"\n",
+            "a: \"\\x🚀\"\n",
+            "\"\\୦",
+        ] {
+            let _ = parse(t);
+        }
+        // An unknown escape is dropped, as `\q` is; the rest stays.
+        let r = root("a: \"C:\\用戶 ok\"\n");
+        assert_eq!(r.str_value_of("a"), Some("C:戶 ok"));
     }
 
     #[test]

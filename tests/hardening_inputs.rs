@@ -148,7 +148,11 @@ fn alias_bombs_are_never_expanded() {
     let len = text.len();
     let d = diagnose(None, text.clone());
     assert!(
-        has(&d, "PM003", "YAML alias, which postmortem-lsp does not expand"),
+        has(
+            &d,
+            "PM003",
+            "YAML alias, which postmortem-lsp does not expand"
+        ),
         "{d:?}"
     );
     // Every span lies in the 600-byte source: nothing was expanded.
@@ -177,8 +181,16 @@ fn nesting_past_64_levels_is_refused() {
 #[test]
 fn documents_over_the_size_limits_are_refused() {
     let cases = [
-        ("40,000 lines", forty_thousand_lines(), "more than 25000 lines"),
-        ("20 MB", twenty_megabytes(), "checks documents up to 4096 KiB"),
+        (
+            "40,000 lines",
+            forty_thousand_lines(),
+            "more than 25000 lines",
+        ),
+        (
+            "20 MB",
+            twenty_megabytes(),
+            "checks documents up to 4096 KiB",
+        ),
         (
             "a 5 MB line",
             five_megabyte_line(),
@@ -252,7 +264,11 @@ fn the_server_refuses_hostile_documents_and_keeps_serving() {
             billion_laughs(),
             "YAML alias, which postmortem-lsp does not expand",
         ),
-        ("lines".into(), forty_thousand_lines(), "more than 25000 lines"),
+        (
+            "lines".into(),
+            forty_thousand_lines(),
+            "more than 25000 lines",
+        ),
         ("line".into(), five_megabyte_line(), "up to 4096 KiB"),
     ];
     for (shape, text) in deep_documents() {
@@ -375,9 +391,9 @@ fn hostile_input_files_are_refused_by_the_engine() {
     let d = diagnose(Some(&dir), text.clone());
     for (name, needle) in &expected {
         let line = value_line(&text, name);
-        let hit = d.iter().find(|(c, _, s)| {
-            c == "PM402" && text[..s.start].matches('\n').count() == line
-        });
+        let hit = d
+            .iter()
+            .find(|(c, _, s)| c == "PM402" && text[..s.start].matches('\n').count() == line);
         let Some((_, m, _)) = hit else {
             panic!("no PM402 on inputs.{name}: {d:?}")
         };
@@ -422,7 +438,10 @@ fn hostile_input_files_are_refused_by_the_server() {
     let d = c.diagnostics(&sub, 1);
     assert!(d.iter().all(|x| x["code"] != "PM001"), "{d:?}");
     let all = serde_json::to_string(&*c.log.lock().expect("log")).unwrap_or_default();
-    assert!(!all.contains(SECRET), "a file outside the workspace was read");
+    assert!(
+        !all.contains(SECRET),
+        "a file outside the workspace was read"
+    );
     c.shutdown();
 }
 
@@ -470,7 +489,10 @@ fn hostile_input_files_are_refused_by_check() {
     ]);
     assert_eq!(code, 1, "{err}");
     let v: Value = serde_json::from_str(&out).expect("json");
-    let diags = v["files"][0]["diagnostics"].as_array().cloned().unwrap_or_default();
+    let diags = v["files"][0]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     for (name, needle) in &expected {
         let line = value_line(&text, name) as u64 + 1; // 1-based
         let hit = diags
@@ -505,7 +527,11 @@ fn check_refuses_paths_that_are_not_regular_files() {
         .expect("symlink");
     std::os::unix::fs::symlink("loop1.postmortem.yaml", scan.join("loop2.postmortem.yaml"))
         .expect("symlink");
-    std::fs::write(scan.join("binary.postmortem.yaml"), b"\x7fELF\x02\x01\x01\0\xff\xfe").expect("bin");
+    std::fs::write(
+        scan.join("binary.postmortem.yaml"),
+        b"\x7fELF\x02\x01\x01\0\xff\xfe",
+    )
+    .expect("bin");
     std::fs::write(scan.join("ok.postmortem.yaml"), EXAMPLE).expect("ok");
     let (code, out, err) = cli(&["check", "--format", "json", &scan.to_string_lossy()]);
     assert_eq!(code, 2, "the binary file is an I/O problem: {err}");

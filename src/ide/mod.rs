@@ -221,6 +221,73 @@ pub(crate) mod test_support {
 mod tests {
     use super::*;
 
+    /// Every feature at every offset of awkward documents: no panic, and
+    /// every span returned lies inside the text on character boundaries.
+    #[test]
+    fn no_panics_at_any_offset() {
+        use crate::diagnostic::Locale;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut docs: Vec<String> = [
+            "tests/fixtures/broken.postmortem.yaml",
+            "examples/checkout-outage/mistakes.postmortem.yaml",
+        ]
+        .iter()
+        .map(|p| std::fs::read_to_string(root.join(p)).unwrap_or_default())
+        .collect();
+        docs.push(
+            "action_items:\r\n  - id: AI-001\r\n    owner: 值班🚒\r\n    sev\r\n  - [\r\n".into(),
+        );
+        docs.push(
+            "- a\n- [b\n\t c: {\n\"x: \\\"y\n  source: \"[ch 第\n timeline:\n  - at: 2026-99-99\n"
+                .into(),
+        );
+        docs.push("slo_impact:\n  slo: 99.9%% over 0 days\n  mttr: 1e309m\n  error_budget_consumed_pct: -5\ntimeline:\n  - {at: 2026-01-01T00:00:00Z, kind: impact_start}\n  - {at: 1970-01-01T00:00:00Z, kind: resolved}\n".into());
+        docs.push(String::new());
+        docs.push("[report §".into());
+        for (n, text) in docs.iter().enumerate() {
+            for locale in [Locale::En, Locale::ZhTw] {
+                let cfg = crate::config::Config::default();
+                let mut o = crate::analysis::Options::new(&cfg);
+                o.locale = Some(locale);
+                let a = crate::analysis::analyze(text.clone(), &o);
+                let ok = |s: &Span| {
+                    assert!(s.start <= s.end && s.end <= text.len(), "doc {n}: {s:?}");
+                    assert!(
+                        text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+                        "doc {n}: {s:?}"
+                    );
+                };
+                for off in (0..=text.len()).filter(|o| text.is_char_boundary(*o)) {
+                    if let Some(h) = hover::hover(&a, off, Format::Markdown) {
+                        ok(&h.span);
+                    }
+                    for it in completion::complete(&a, off, Format::Plain).items {
+                        ok(&it.edit);
+                        assert!(
+                            it.edit.start <= off && off <= it.edit.end.max(off),
+                            "doc {n} at {off}: {:?}",
+                            it.edit
+                        );
+                    }
+                    let _ = nav::definition(&a, off);
+                    nav::references(&a, off, true).iter().for_each(ok);
+                    outline::selection(&a, off).iter().for_each(ok);
+                }
+                outline::symbols(&a).iter().for_each(|s| ok(&s.span));
+                let _ = outline::folding(&a);
+                lens::verify_items(&a).iter().for_each(|v| ok(&v.span));
+                inlay::hints(&a)
+                    .iter()
+                    .for_each(|h| assert!(h.offset <= text.len()));
+                for d in &a.diagnostics {
+                    for f in &d.fixes {
+                        f.edits.iter().for_each(|e| ok(&e.span));
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn locate_keys_values_and_items() {
         let t = "action_items:\n  - id: AI-001\n    owner: 值班\ninputs:\n  report: r.md\n";

@@ -158,7 +158,14 @@ impl Backend {
             scope_uri: None,
             section: Some("postmortem".into()),
         };
-        if let Ok(mut v) = self.client.configuration(vec![item]).await {
+        // A client that never answers (or one that exits first) must not hold
+        // the server: settings are optional, defaults apply.
+        let answer = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            self.client.configuration(vec![item]),
+        )
+        .await;
+        if let Ok(Ok(mut v)) = answer {
             if let Some(s) = v.pop() {
                 if !s.is_null() {
                     self.state().settings = s;

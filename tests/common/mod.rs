@@ -12,6 +12,11 @@ use std::time::{Duration, Instant};
 /// Generous: only to stop a broken test from hanging, never a performance bound.
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
+/// Answers `workspace/applyEdit` like an editor would: given the params and a
+/// way to send messages to the server (e.g. the resulting didChange), returns
+/// the result (`{"applied": …}`).
+pub type ApplyEditHook = Box<dyn FnMut(&Value, &dyn Fn(&Value)) -> Value + Send>;
+
 pub struct Client {
     writer: Arc<Mutex<Box<dyn Write + Send>>>,
     rx: Receiver<Value>,
@@ -31,6 +36,8 @@ pub struct Client {
     pub answer_choices: Arc<std::sync::atomic::AtomicBool>,
     /// The spawned server's stderr (see [`Client::spawn_with_env`]).
     pub stderr: Arc<Mutex<Vec<u8>>>,
+    /// When set, answers `workspace/applyEdit` (else `{"applied": true}`).
+    pub apply_edit: Arc<Mutex<Option<ApplyEditHook>>>,
 }
 
 pub fn write_msg(w: &mut dyn Write, v: &Value) -> std::io::Result<()> {
@@ -69,6 +76,8 @@ impl Client {
         let choices: Arc<Mutex<std::collections::VecDeque<Option<String>>>> =
             Arc::new(Mutex::new(std::collections::VecDeque::new()));
         let answer_choices = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let apply_edit: Arc<Mutex<Option<ApplyEditHook>>> = Arc::new(Mutex::new(None));
+        let hook2 = apply_edit.clone();
         let w2 = writer.clone();
         let s2 = settings.clone();
         let (log2, choices2, answer2) = (log.clone(), choices.clone(), answer_choices.clone());
@@ -110,7 +119,18 @@ impl Client {
                             let s = s2.lock().map(|s| s.clone()).unwrap_or(Value::Null);
                             json!((0..n).map(|_| s.clone()).collect::<Vec<_>>())
                         }
-                        "workspace/applyEdit" => json!({"applied": true}),
+                        "workspace/applyEdit" => {
+                            let w4 = w2.clone();
+                            let send = move |m: &Value| {
+                                if let Ok(mut w) = w4.lock() {
+                                    let _ = write_msg(&mut **w, m);
+                                }
+                            };
+                            match hook2.lock().ok().as_mut().and_then(|h| h.as_mut()) {
+                                Some(h) => h(&msg["params"], &send),
+                                None => json!({"applied": true}),
+                            }
+                        }
                         _ => Value::Null,
                     };
                     if let Ok(mut w) = w2.lock() {
@@ -136,6 +156,15 @@ impl Client {
             choices,
             answer_choices,
             stderr: Arc::new(Mutex::new(Vec::new())),
+            apply_edit,
+        }
+    }
+
+    /// Closes the server's input (as a client that crashed would), keeping
+    /// the session's output readable.
+    pub fn close_input(&mut self) {
+        if let Ok(mut w) = self.writer.lock() {
+            *w = Box::new(std::io::sink());
         }
     }
 
@@ -246,6 +275,13 @@ impl Client {
     pub fn send(&mut self, v: Value) {
         let mut w = self.writer.lock().expect("writer");
         write_msg(&mut **w, &v).expect("write to server");
+    }
+
+    /// Writes bytes to the server as they are (for malformed-message tests).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let mut w = self.writer.lock().expect("writer");
+        w.write_all(bytes).expect("write to server");
+        w.flush().expect("flush");
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {

@@ -33,6 +33,7 @@ let apiKey: string | undefined;
 let output: vscode.LogOutputChannel;
 let context: vscode.ExtensionContext;
 let progressCounter = 0;
+let missingShown = false;
 
 function isExecutable(p: string): boolean {
   try {
@@ -64,6 +65,10 @@ function serverPath(): { path: string; source: string } | undefined {
     isExecutable,
   });
   if ("error" in found) {
+    output.error(found.error);
+    // Once per session (and again after "Restart server" or a new path).
+    if (missingShown) return undefined;
+    missingShown = true;
     void vscode.window.showErrorMessage(found.error, "Open Settings", "Copy install command").then((choice) => {
       if (choice === "Open Settings") {
         void vscode.commands.executeCommand("workbench.action.openSettings", "postmortem.server.path");
@@ -71,7 +76,6 @@ function serverPath(): { path: string; source: string } | undefined {
         void vscode.env.clipboard.writeText("cargo install --path .");
       }
     });
-    output.error(found.error);
     return undefined;
   }
   return found;
@@ -246,7 +250,10 @@ async function newPostmortem(): Promise<void> {
   });
   if (!rel) return;
   const found = serverPath();
-  if (!found) return;
+  if (!found) {
+    void vscode.window.showErrorMessage(`Postmortem: postmortem-lsp was not found. ${INSTALL_HINT}`);
+    return;
+  }
   const dir = path.join(folder.uri.fsPath, rel);
   await new Promise<void>((resolve) => {
     execFile(found.path, ["new", dir], (err, _stdout, stderr) => {
@@ -261,6 +268,7 @@ async function newPostmortem(): Promise<void> {
 }
 
 async function restartServer(): Promise<void> {
+  missingShown = false;
   if (client && client.state === State.Running) {
     await client.restart();
     return;
@@ -311,6 +319,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
       if (!client && !starting && isPostmortemDoc(e.document)) void startClient();
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration("postmortem.server.path")) missingShown = false;
       if (e.affectsConfiguration("postmortem.server.path") && client) {
         void vscode.window.showInformationMessage("Postmortem: restart the server to use the new binary.", "Restart").then((c) => {
           if (c === "Restart") void restartServer();

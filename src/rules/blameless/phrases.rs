@@ -341,7 +341,10 @@ mod tests {
             ascii_classes(r"\bx\b\\b\b{start}", false),
             r"(?-u:\b)x(?-u:\b)\\b\b{start}"
         );
-        assert_eq!(ascii_classes(r"[\w.]\s\d\S", true), r"[a-zA-Z0-9_.](?-u:\s)(?-u:\d)\S");
+        assert_eq!(
+            ascii_classes(r"[\w.]\s\d\S", true),
+            r"[a-zA-Z0-9_.](?-u:\s)(?-u:\d)\S"
+        );
         let re = build(r"\bhuman error\b", false, true).unwrap();
         assert!(re.is_match("這是human error造成的"));
         assert!(!re.is_match("superhuman errors"));

@@ -115,6 +115,8 @@ before(async () => {
   // progress notification can be seen), then the default `ok`.
   const script = JSON.parse(readFileSync(join(REPO, "editors/fixtures/draft-timeline.json"), "utf8"));
   script.replies[0].stream.delay_ms = 150;
+  // The second draft trickles in for a minute: it is cancelled.
+  script.replies.push({ stream: { text: "blameless_summary: never applied", delay_ms: 2000, delta_chars: 1 } });
   writeFileSync(join(tmp, "script.json"), JSON.stringify(script));
   record = join(tmp, "record.jsonl");
   fake = spawn(env("PM_FAKE"), ["--port", "0", "--script", join(tmp, "script.json"), "--record", record], {
@@ -197,6 +199,12 @@ before(async () => {
   await page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${DOC}"]`).click();
   await page.locator(`.tab[aria-label*="${DOC}"]`).first().waitFor();
   await page.locator(".monaco-editor .view-lines").first().waitFor();
+});
+
+// Never leave code-server or the fake server behind, whatever happens.
+process.on("exit", () => {
+  stop(codeServer);
+  stop(fake);
 });
 
 after(async () => {
@@ -339,7 +347,27 @@ step("a draft with Claude inserts the section", "04-drafted.png", async () => {
   }
 });
 
-step("Show low-confidence fields lists the code lens items in a quick pick", "05-low-confidence.png", async () => {
+step("cancelling a draft from its notification leaves the document as it was", "05-cancelled.png", async () => {
+  const before = readFileSync(join(ws, DOC), "utf8");
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await palette("Postmortem: Draft section…");
+  await page.keyboard.type("blameless_summary");
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: "has content" }).first().waitFor();
+  await page.keyboard.press("Enter");
+  const progress = page.locator(".notification-toast", { hasText: "Drafting blameless_summary" }).first();
+  await progress.waitFor();
+  for (let i = 0; i < 100 && requests().length < 2; i++) await page.waitForTimeout(100);
+  assert.equal(requests().length, 2, "the second draft reached the fake server");
+  await progress.locator(".monaco-button", { hasText: /cancel/i }).first().click();
+  await progress.waitFor({ state: "detached" });
+  await page.waitForTimeout(500);
+  await shot("05-cancelled.png");
+  // Nothing changed: the editor is not dirty and the file is as saved.
+  assert.equal(await page.locator(`.tab.dirty[aria-label*="${DOC}"]`).count(), 0, "the document is dirty after a cancel");
+  assert.equal(readFileSync(join(ws, DOC), "utf8"), before);
+});
+
+step("Show low-confidence fields lists the code lens items in a quick pick", "06-low-confidence.png", async () => {
   await page.locator(".monaco-editor .view-lines").first().click();
   await palette("Postmortem: Show low-confidence fields");
   const title = page.locator(".quick-input-widget .quick-input-title", { hasText: "Fields to verify" });
@@ -349,13 +377,13 @@ step("Show low-confidence fields lists the code lens items in a quick pick", "05
   const text = await page.locator(".quick-input-list").innerText();
   assert.match(text, /AI-002/, "the action item without owner");
   assert.match(text, /confidence below H/);
-  await shot("05-low-confidence.png");
+  await shot("06-low-confidence.png");
   // Picking one moves the cursor there.
   await page.locator(".quick-input-list .monaco-list-row", { hasText: "AI-002" }).first().click();
   await page.waitForFunction(() => /Ln \d+, Col \d+/.test(document.querySelector(".statusbar")?.textContent ?? ""));
 });
 
-step("New postmortem writes a skeleton and opens it", "06-new-postmortem.png", async () => {
+step("New postmortem writes a skeleton and opens it", "07-new-postmortem.png", async () => {
   await palette("Postmortem: New postmortem");
   const input = page.locator(".quick-input-widget input");
   await input.waitFor();
@@ -366,5 +394,5 @@ step("New postmortem writes a skeleton and opens it", "06-new-postmortem.png", a
   for (let i = 0; i < 100 && !existsSync(file); i++) await page.waitForTimeout(100);
   assert.ok(existsSync(file), "the skeleton was written");
   assert.match(readFileSync(file, "utf8"), /^incident_ref:/m);
-  await shot("06-new-postmortem.png");
+  await shot("07-new-postmortem.png");
 });

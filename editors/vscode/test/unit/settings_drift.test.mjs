@@ -12,7 +12,11 @@ const pkg = JSON.parse(readFileSync(join(EXTENSION_DIR, "package.json"), "utf8")
 const props = pkg.contributes.configuration.properties;
 
 test("package.json has exactly the generated settings", () => {
-  assert.deepEqual(pkg.contributes.configuration, contributedConfiguration());
+  assert.deepEqual(
+    pkg.contributes.configuration,
+    contributedConfiguration(),
+    "package.json's settings are out of date: run `node scripts/settings.mjs` in editors/vscode",
+  );
 });
 
 test("every key the server reads is a setting, and nothing else is", () => {
