@@ -82,7 +82,7 @@ pub enum Value {
     Seq(Vec<Node>),
     Scalar(Scalar),
     Alias,
-    /// Text tree-sitter could not make sense of.
+    /// Text the parser could not make sense of.
     Invalid,
 }
 
