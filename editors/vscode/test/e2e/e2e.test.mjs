@@ -1,7 +1,9 @@
 // End to end in real VS Code: code-server with the built .vsix installed,
 // driven in headless Chromium by playwright-core. Opens the example with
-// mistakes, checks the Problems panel, a hover and a draft against the fake
-// Anthropic server; saves a screenshot of each step in target/e2e-artifacts.
+// mistakes and checks the Problems panel, a hover, a draft against the fake
+// Anthropic server (and a cancelled one), the low-confidence quick pick and
+// New postmortem; saves a screenshot of each step in target/e2e-artifacts
+// (and the servers' stderr in stderr.log).
 //
 // Environment (set by test/run.sh): E2E_NODE24, E2E_CODE_SERVER,
 // E2E_PLAYWRIGHT, E2E_CHROMIUM, PM_VSIX, PM_SERVER, PM_FAKE, PM_ARTIFACTS.
@@ -102,6 +104,12 @@ async function palette(title) {
   const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
   await row.waitFor({ state: "visible", timeout: PATIENCE });
   await page.keyboard.press("Enter");
+  // The command has taken over once the palette's `>` is gone (or it closed).
+  await page.waitForFunction(() => {
+    const w = document.querySelector(".quick-input-widget");
+    const i = w?.querySelector("input");
+    return !w || getComputedStyle(w).display === "none" || !i || !i.value.startsWith(">");
+  });
 }
 
 before(async () => {
@@ -160,6 +168,12 @@ before(async () => {
     XDG_CONFIG_HOME: join(tmp, "xdg-config"),
     XDG_DATA_HOME: join(tmp, "xdg-data"),
   };
+  // No extension gallery: nothing but loopback (the machine's network is closed anyway).
+  csEnv.EXTENSIONS_GALLERY = JSON.stringify({
+    serviceUrl: "http://127.0.0.1:9/gallery",
+    itemUrl: "http://127.0.0.1:9/items",
+    resourceUrlTemplate: "http://127.0.0.1:9/resource/{publisher}/{name}/{version}/{path}",
+  });
   delete csEnv.ANTHROPIC_API_KEY;
   delete csEnv.ANTHROPIC_BASE_URL;
   // Install the built .vsix the way a user would.
@@ -208,6 +222,7 @@ process.on("exit", () => {
 });
 
 after(async () => {
+  writeFileSync(join(ARTIFACTS, "stderr.log"), logs.join(""));
   await browser?.close().catch(() => undefined);
   stop(codeServer);
   stop(fake);
@@ -300,6 +315,7 @@ step("a draft with Claude inserts the section", "04-drafted.png", async () => {
   await page.locator(".notification-toast", { hasText: "API key is stored" }).first().waitFor();
 
   await palette("Postmortem: Draft section…");
+  await page.locator(".quick-input-widget .quick-input-title", { hasText: "Draft which section" }).waitFor();
   await page.locator(".quick-input-list .monaco-list-row", { hasText: "timeline" }).first().waitFor();
   await page.keyboard.type("timeline");
   await page.locator(".quick-input-list .monaco-list-row", { hasText: "missing: draft it" }).first().waitFor();
@@ -351,6 +367,7 @@ step("cancelling a draft from its notification leaves the document as it was", "
   const before = readFileSync(join(ws, DOC), "utf8");
   await page.locator(".monaco-editor .view-lines").first().click();
   await palette("Postmortem: Draft section…");
+  await page.locator(".quick-input-widget .quick-input-title", { hasText: "Draft which section" }).waitFor();
   await page.keyboard.type("blameless_summary");
   await page.locator(".quick-input-list .monaco-list-row", { hasText: "has content" }).first().waitFor();
   await page.keyboard.press("Enter");
@@ -385,6 +402,7 @@ step("Show low-confidence fields lists the code lens items in a quick pick", "06
 
 step("New postmortem writes a skeleton and opens it", "07-new-postmortem.png", async () => {
   await palette("Postmortem: New postmortem");
+  await page.locator(".quick-input-widget .quick-input-title", { hasText: "New postmortem" }).waitFor();
   const input = page.locator(".quick-input-widget input");
   await input.waitFor();
   await input.fill("postmortems/e2e-new");
