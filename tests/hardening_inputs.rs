@@ -310,6 +310,7 @@ fn the_server_refuses_hostile_documents_and_keeps_serving() {
         "the example is fine: {d:?}"
     );
     let peak = peak_rss_mib(pid);
+    eprintln!("peak memory of the server over the hostile documents: {peak} MiB");
     assert!(
         peak < MEMORY_CEILING_MIB,
         "peak memory {peak} MiB on hostile documents"

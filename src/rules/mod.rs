@@ -276,21 +276,26 @@ fn checked(
 ) -> std::sync::Arc<Vec<blameless::Finding>> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex};
-    type Memo =
-        Mutex<Option<HashMap<(u64, blameless::FieldKind, String), Arc<Vec<blameless::Finding>>>>>;
-    static MEMO: Memo = Mutex::new(None);
+    type Map = HashMap<(u64, blameless::FieldKind, String), Arc<Vec<blameless::Finding>>>;
+    /// The memo and the bytes of text it holds.
+    static MEMO: Mutex<Option<(Map, usize)>> = Mutex::new(None);
+    /// Bounds the memo by bytes too: typing in a long value adds a key of that
+    /// length per keystroke.
+    const MAX_BYTES: usize = 16 * 1024 * 1024;
     let key = (people_key, kind, text.to_string());
     if let Ok(mut m) = MEMO.lock() {
-        if let Some(f) = m.get_or_insert_with(HashMap::new).get(&key) {
+        if let Some(f) = m.get_or_insert_with(Default::default).0.get(&key) {
             return f.clone();
         }
     }
     let found = Arc::new(blameless::check_text(text, kind, people));
     if let Ok(mut m) = MEMO.lock() {
-        let m = m.get_or_insert_with(HashMap::new);
-        if m.len() >= 50_000 {
+        let (m, bytes) = m.get_or_insert_with(Default::default);
+        if m.len() >= 50_000 || *bytes + text.len() > MAX_BYTES {
             m.clear();
+            *bytes = 0;
         }
+        *bytes += text.len();
         m.insert(key, found.clone());
     }
     found

@@ -386,6 +386,19 @@ impl Client {
     }
 }
 
+/// A spawned server still running when its client goes away (a test that
+/// failed before `shutdown`) is killed, so that no server outlives the test.
+impl Drop for Client {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            if let Ok(None) = c.try_wait() {
+                let _ = c.kill();
+            }
+            let _ = c.wait();
+        }
+    }
+}
+
 fn merge(a: &mut Value, b: &Value) {
     if let (Some(ao), Some(bo)) = (a.as_object_mut(), b.as_object()) {
         for (k, v) in bo {
