@@ -1,52 +1,18 @@
 //! `postmortem-lsp draft` against the fake Anthropic server (no network).
 
 mod common;
+use common::fake_claude::*;
 use common::workspace;
 use postmortem_lsp::draft::value::answer_for;
-use postmortem_lsp::testing::{Chunking, FakeAnthropic, Reply, StreamReply};
+use postmortem_lsp::testing::{Chunking, Reply, StreamReply};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const KEY: &str = "sk-ant-test-CLI-93b1e0aa57";
-const EXAMPLE: &str = include_str!("../examples/checkout-outage/postmortem.yaml");
-const REPORT: &str = include_str!("../examples/checkout-outage/report.md");
-const CHAT: &str = include_str!("../examples/checkout-outage/chat.log");
-const METRICS: &str = include_str!("../examples/checkout-outage/metrics.md");
-const RUNBOOK: &str = include_str!("../examples/checkout-outage/runbook.md");
-
-struct Fake {
-    server: FakeAnthropic,
-    _rt: tokio::runtime::Runtime,
-}
-
-fn fake() -> Fake {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let server = rt.block_on(FakeAnthropic::start());
-    Fake { server, _rt: rt }
-}
-
-fn without(text: &str, section: &str) -> String {
-    let start = text.find(&format!("\n{section}:")).expect("section") + 1;
-    let rest = &text[start..];
-    let end = rest
-        .match_indices('\n')
-        .find(|(i, _)| rest[i + 1..].starts_with(|c: char| c.is_ascii_alphabetic()))
-        .map_or(text.len(), |(i, _)| start + i + 1);
-    format!("{}{}", &text[..start], &text[end..]).replace("\n\n\n", "\n\n")
-}
 
 fn section_yaml(text: &str, section: &str) -> String {
     let p = postmortem_lsp::syntax::parse(text);
     text[p.root.as_ref().unwrap().pair(section).unwrap().span.clone()].to_string()
-}
-
-fn section_value(text: &str, section: &str) -> postmortem_lsp::draft::value::V {
-    let p = postmortem_lsp::syntax::parse(text);
-    postmortem_lsp::draft::value::from_node(p.root.as_ref().unwrap().get(section).unwrap()).unwrap()
 }
 
 fn reply(section: &str) -> Reply {
@@ -58,16 +24,7 @@ fn reply(section: &str) -> Reply {
 }
 
 fn ws(name: &str, doc: &str, url: &str, extra: &str) -> PathBuf {
-    let dir = workspace(
-        name,
-        &[
-            ("report.md", REPORT),
-            ("chat.log", CHAT),
-            ("metrics.md", METRICS),
-            ("runbook.md", RUNBOOK),
-            ("postmortem.yaml", doc),
-        ],
-    );
+    let dir = workspace(name, &example_files(doc));
     std::fs::write(
         dir.join(".postmortem-lsp.toml"),
         format!("[claude]\nbase_url = \"{url}\"\nmax_retries = 1\ntimeout_s = 10\n{extra}"),

@@ -3,72 +3,17 @@
 //! server on 127.0.0.1. No network.
 
 mod common;
+use common::fake_claude::*;
 use common::{file_uri, workspace, Client, PATIENCE};
 use postmortem_lsp::analysis::{analyze, Options};
 use postmortem_lsp::config::Config;
 use postmortem_lsp::diagnostic::Severity;
-use postmortem_lsp::draft::value::answer_for;
-use postmortem_lsp::testing::{Chunking, FakeAnthropic, FakeUsage, Reply, StreamReply};
+use postmortem_lsp::testing::{Chunking, FakeUsage, Reply, StreamReply};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const KEY: &str = "sk-ant-test-DRAFT-4f9e2b7c1d";
-const EXAMPLE: &str = include_str!("../examples/checkout-outage/postmortem.yaml");
-const REPORT: &str = include_str!("../examples/checkout-outage/report.md");
-const CHAT: &str = include_str!("../examples/checkout-outage/chat.log");
-const METRICS: &str = include_str!("../examples/checkout-outage/metrics.md");
-const RUNBOOK: &str = include_str!("../examples/checkout-outage/runbook.md");
-
-/// The fake server and the runtime it runs on (dropped in this order).
-struct Fake {
-    server: FakeAnthropic,
-    rt: tokio::runtime::Runtime,
-}
-
-fn fake() -> Fake {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let server = rt.block_on(FakeAnthropic::start());
-    Fake { server, rt }
-}
-
-impl Fake {
-    fn wait_requests(&self, n: usize) {
-        let deadline = Instant::now() + PATIENCE;
-        while self.server.requests().len() < n {
-            assert!(
-                Instant::now() < deadline,
-                "the fake server got {} requests",
-                self.server.requests().len()
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-}
-
-/// `text` without the top-level `section` (and the blank line after it).
-fn without(text: &str, section: &str) -> String {
-    let start = text
-        .find(&format!("\n{section}:"))
-        .map(|i| i + 1)
-        .unwrap_or_else(|| panic!("{section} not in the text"));
-    let rest = &text[start..];
-    let mut end = start + rest.len();
-    for (i, _) in rest.match_indices('\n') {
-        let after = &rest[i + 1..];
-        if after.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            end = start + i + 1;
-            break;
-        }
-    }
-    let mut out = format!("{}{}", &text[..start], &text[end..]);
-    out = out.replace("\n\n\n", "\n\n");
-    out
-}
 
 fn stream(text: String) -> Reply {
     Reply::Stream(StreamReply {
@@ -93,23 +38,10 @@ fn slow(text: String) -> Reply {
     })
 }
 
-fn answer(section: &str) -> String {
-    answer_for(EXAMPLE, section).expect("the example has the section")
-}
-
 /// A workspace with the example's inputs, `doc` as postmortem.yaml and a
 /// `[claude]` table pointing at `url`.
 fn ws(name: &str, doc: &str, url: &str, extra: &str) -> PathBuf {
-    let dir = workspace(
-        name,
-        &[
-            ("report.md", REPORT),
-            ("chat.log", CHAT),
-            ("metrics.md", METRICS),
-            ("runbook.md", RUNBOOK),
-            ("postmortem.yaml", doc),
-        ],
-    );
+    let dir = workspace(name, &example_files(doc));
     std::fs::write(
         dir.join(".postmortem-lsp.toml"),
         format!("[claude]\nbase_url = \"{url}\"\nmax_retries = 1\ntimeout_s = 10\n{extra}"),
@@ -243,11 +175,6 @@ fn errors(dir: &Path, text: &str) -> Vec<String> {
         .filter(|d| d.severity == Severity::Error)
         .map(|d| format!("{} {}: {}", d.code, d.field, d.message))
         .collect()
-}
-
-fn section_value(text: &str, section: &str) -> postmortem_lsp::draft::value::V {
-    let p = postmortem_lsp::syntax::parse(text);
-    postmortem_lsp::draft::value::from_node(p.root.as_ref().unwrap().get(section).unwrap()).unwrap()
 }
 
 fn no_key_in(c: &Client) {

@@ -11,81 +11,15 @@
 //! The typing latencies seen during a fault are printed for the curious.
 
 mod common;
+use common::fake_claude::*;
 use common::{file_uri, workspace, Client, PATIENCE};
-use postmortem_lsp::draft::value::answer_for;
-use postmortem_lsp::testing::{FakeAnthropic, Reply, StreamReply};
+use postmortem_lsp::testing::{Reply, StreamReply};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const KEY: &str = "sk-ant-test-FAULTS-0c5d1e";
-const EXAMPLE: &str = include_str!("../examples/checkout-outage/postmortem.yaml");
-const REPORT: &str = include_str!("../examples/checkout-outage/report.md");
-const CHAT: &str = include_str!("../examples/checkout-outage/chat.log");
-const METRICS: &str = include_str!("../examples/checkout-outage/metrics.md");
-const RUNBOOK: &str = include_str!("../examples/checkout-outage/runbook.md");
-
-struct Fake {
-    server: FakeAnthropic,
-    rt: tokio::runtime::Runtime,
-}
-
-fn fake() -> Fake {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let server = rt.block_on(FakeAnthropic::start());
-    Fake { server, rt }
-}
-
-impl Fake {
-    fn wait_requests(&self, n: usize) {
-        let deadline = Instant::now() + PATIENCE;
-        while self.server.requests().len() < n {
-            assert!(
-                Instant::now() < deadline,
-                "the fake server got {} requests",
-                self.server.requests().len()
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
-    fn closed_early(&self, n: usize) -> bool {
-        self.rt.block_on(self.server.wait_closed_early(n, PATIENCE))
-    }
-}
-
-/// `text` without the top-level `section` (and the blank line after it).
-fn without(text: &str, section: &str) -> String {
-    let start = text
-        .find(&format!("\n{section}:"))
-        .map(|i| i + 1)
-        .unwrap_or_else(|| panic!("{section} not in the text"));
-    let rest = &text[start..];
-    let mut end = start + rest.len();
-    for (i, _) in rest.match_indices('\n') {
-        if rest[i + 1..].starts_with(|c: char| c.is_ascii_alphabetic()) {
-            end = start + i + 1;
-            break;
-        }
-    }
-    format!("{}{}", &text[..start], &text[end..]).replace("\n\n\n", "\n\n")
-}
-
-fn section_value(text: &str, section: &str) -> postmortem_lsp::draft::value::V {
-    let p = postmortem_lsp::syntax::parse(text);
-    let node = p.root.as_ref().and_then(|r| r.get(section));
-    postmortem_lsp::draft::value::from_node(node.unwrap_or_else(|| panic!("no {section}")))
-        .unwrap_or_else(|e| panic!("{section}: {e:?}"))
-}
-
-fn answer(section: &str) -> String {
-    answer_for(EXAMPLE, section).expect("the example has the section")
-}
 
 /// A stream that takes a while: `delay_ms` between small pieces.
 fn slow(text: String, delay_ms: u64) -> Reply {
@@ -98,16 +32,7 @@ fn slow(text: String, delay_ms: u64) -> Reply {
 }
 
 fn ws(name: &str, doc: &str, claude: &str) -> PathBuf {
-    let dir = workspace(
-        name,
-        &[
-            ("report.md", REPORT),
-            ("chat.log", CHAT),
-            ("metrics.md", METRICS),
-            ("runbook.md", RUNBOOK),
-            ("postmortem.yaml", doc),
-        ],
-    );
+    let dir = workspace(name, &example_files(doc));
     std::fs::write(
         dir.join(".postmortem-lsp.toml"),
         format!("[claude]\n{claude}"),

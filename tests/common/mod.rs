@@ -2,6 +2,8 @@
 //! ids, automatic answers to server requests, and waiting for notifications.
 #![allow(dead_code)]
 
+pub mod fake_claude;
+
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
