@@ -62,10 +62,25 @@ impl DraftCaps {
     }
 }
 
-/// Drafts running now, by progress token (unique in the process).
-fn running() -> &'static Mutex<HashMap<String, CancellationToken>> {
-    static RUNNING: OnceLock<Mutex<HashMap<String, CancellationToken>>> = OnceLock::new();
+/// Drafts running now, by progress token (unique in the process), with the
+/// document each one drafts for.
+type Running = Mutex<HashMap<String, (Uri, CancellationToken)>>;
+
+fn running() -> &'static Running {
+    static RUNNING: OnceLock<Running> = OnceLock::new();
     RUNNING.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// Stops every draft of a document (it was closed: nobody will see the
+/// result, so no more tokens are spent on it).
+pub fn cancel_for_document(uri: &Uri) {
+    if let Ok(r) = running().lock() {
+        for (u, c) in r.values() {
+            if u == uri {
+                c.cancel();
+            }
+        }
+    }
 }
 
 fn token_key(t: &NumberOrString) -> String {
@@ -75,9 +90,9 @@ fn token_key(t: &NumberOrString) -> String {
     }
 }
 
-fn register(t: &NumberOrString, cancel: CancellationToken) {
+fn register(t: &NumberOrString, uri: &Uri, cancel: CancellationToken) {
     if let Ok(mut r) = running().lock() {
-        r.insert(token_key(t), cancel);
+        r.insert(token_key(t), (uri.clone(), cancel));
     }
 }
 
@@ -115,7 +130,7 @@ impl Backend {
         let token = running()
             .lock()
             .ok()
-            .and_then(|r| r.get(&token_key(&params.token)).cloned());
+            .and_then(|r| r.get(&token_key(&params.token)).map(|(_, c)| c.clone()));
         if let Some(c) = token {
             c.cancel();
         }
@@ -308,7 +323,7 @@ pub(crate) async fn execute(
     let client_token = params.work_done_progress_params.work_done_token.clone();
     let token = client_token.clone().unwrap_or_else(new_token);
     let cancel = CancellationToken::new();
-    register(&token, cancel.clone());
+    register(&token, &uri, cancel.clone());
     let ctx = Ctx {
         client: b.client.clone(),
         state: b.state.clone(),

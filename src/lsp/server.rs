@@ -404,6 +404,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        super::draft::cancel_for_document(&params.text_document.uri);
         let existed = self
             .state()
             .docs
