@@ -232,6 +232,12 @@ fn load_inputs(root: &Node, opts: &Options) -> Option<Vec<InputEntry>> {
         (None, Some(b)) => Some(inputs::discover_root(b)),
         _ => None,
     };
+    // Canonical once for all inputs (each is a walk through the file system).
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let dirs = match (&base, &ws) {
+        (Some(b), Some(w)) => Some((canon(b), canon(w))),
+        _ => None,
+    };
     for p in pair.value.as_ref().and_then(Node::as_map).unwrap_or(&[]) {
         let Some(s) = p.value.as_ref().and_then(Node::as_scalar) else {
             continue;
@@ -240,10 +246,10 @@ fn load_inputs(root: &Node, opts: &Options) -> Option<Vec<InputEntry>> {
         if rel.is_empty() {
             continue;
         }
-        let file = match (&base, &ws) {
-            (Some(b), Some(w)) => inputs::resolve(b, w, &rel)
+        let file = match &dirs {
+            Some((dir, root)) => inputs::resolve_canonical(dir, root, &rel)
                 .and_then(|path| opts.inputs.get(&path, opts.config.max_input_bytes())),
-            _ => Err(InputError::NoBase),
+            None => Err(InputError::NoBase),
         };
         out.push(InputEntry {
             name: p.key.value.clone(),

@@ -174,10 +174,38 @@ pub fn resolve(doc_dir: &Path, root: &Path, rel: &str) -> Result<PathBuf, InputE
     }) {
         return Err(InputError::ParentDir);
     }
-    let joined = doc_dir.join(p);
-    // Lexically inside the workspace?
     let root_abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let dir_abs = std::fs::canonicalize(doc_dir).unwrap_or_else(|_| doc_dir.to_path_buf());
+    resolve_canonical(&dir_abs, &root_abs, rel)
+}
+
+/// [`resolve`] with the postmortem's folder and the workspace root already
+/// canonical (an analysis resolves them once for all its inputs).
+pub fn resolve_canonical(
+    dir_abs: &Path,
+    root_abs: &Path,
+    rel: &str,
+) -> Result<PathBuf, InputError> {
+    let p = Path::new(rel);
+    if p.is_absolute()
+        || rel.starts_with('/')
+        || rel.starts_with('\\')
+        || rel.get(1..3) == Some(":\\")
+        || rel.starts_with('~')
+    {
+        return Err(InputError::Absolute);
+    }
+    if p.components().any(|c| {
+        matches!(
+            c,
+            Component::ParentDir | Component::Prefix(_) | Component::RootDir
+        )
+    }) {
+        return Err(InputError::ParentDir);
+    }
+    let joined = dir_abs.join(p);
+    // Lexically inside the workspace?
+    let root_abs = root_abs.to_path_buf();
     if !dir_abs.starts_with(&root_abs) {
         return Err(InputError::OutsideWorkspace);
     }
