@@ -2,10 +2,9 @@
 
 mod common;
 use common::fake_claude::*;
-use common::workspace;
 use postmortem_lsp::draft::value::answer_for;
 use postmortem_lsp::testing::{Chunking, Reply, StreamReply};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const KEY: &str = "sk-ant-test-CLI-93b1e0aa57";
@@ -21,16 +20,6 @@ fn reply(section: &str) -> Reply {
         chunking: Chunking::Awkward,
         ..StreamReply::default()
     })
-}
-
-fn ws(name: &str, doc: &str, url: &str, extra: &str) -> PathBuf {
-    let dir = workspace(name, &example_files(doc));
-    std::fs::write(
-        dir.join(".postmortem-lsp.toml"),
-        format!("[claude]\nbase_url = \"{url}\"\nmax_retries = 1\ntimeout_s = 10\n{extra}"),
-    )
-    .expect("config");
-    dir
 }
 
 struct Out {

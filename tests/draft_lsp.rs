@@ -4,13 +4,13 @@
 
 mod common;
 use common::fake_claude::*;
-use common::{file_uri, workspace, Client, PATIENCE};
+use common::{file_uri, Client, PATIENCE};
 use postmortem_lsp::analysis::{analyze, Options};
 use postmortem_lsp::config::Config;
 use postmortem_lsp::diagnostic::Severity;
 use postmortem_lsp::testing::{Chunking, FakeUsage, Reply, StreamReply};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 const KEY: &str = "sk-ant-test-DRAFT-4f9e2b7c1d";
@@ -36,18 +36,6 @@ fn slow(text: String) -> Reply {
         delta_chars: 300,
         ..StreamReply::default()
     })
-}
-
-/// A workspace with the example's inputs, `doc` as postmortem.yaml and a
-/// `[claude]` table pointing at `url`.
-fn ws(name: &str, doc: &str, url: &str, extra: &str) -> PathBuf {
-    let dir = workspace(name, &example_files(doc));
-    std::fs::write(
-        dir.join(".postmortem-lsp.toml"),
-        format!("[claude]\nbase_url = \"{url}\"\nmax_retries = 1\ntimeout_s = 10\n{extra}"),
-    )
-    .expect("config");
-    dir
 }
 
 fn settings() -> Value {

@@ -84,3 +84,15 @@ pub fn section_value(text: &str, section: &str) -> postmortem_lsp::draft::value:
 pub fn answer(section: &str) -> String {
     postmortem_lsp::draft::value::answer_for(EXAMPLE, section).expect("the example has the section")
 }
+
+/// A workspace with the example's inputs, `doc` as postmortem.yaml and a
+/// `[claude]` table pointing at `url` (plus `extra` TOML lines).
+pub fn ws(name: &str, doc: &str, url: &str, extra: &str) -> std::path::PathBuf {
+    let dir = super::workspace(name, &example_files(doc));
+    std::fs::write(
+        dir.join(".postmortem-lsp.toml"),
+        format!("[claude]\nbase_url = \"{url}\"\nmax_retries = 1\ntimeout_s = 10\n{extra}"),
+    )
+    .expect("config");
+    dir
+}
