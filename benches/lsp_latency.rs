@@ -57,22 +57,7 @@ fn session(bin: &str, dir: &Path, name: &str, text: &str, edits: usize) -> (f64,
         .lines()
         .nth(line as usize)
         .map_or(0, |l| l.encode_utf16().count()) as u64;
-    let mut lat = Vec::with_capacity(edits);
-    for k in 0..edits {
-        let v = 2 + k as i64;
-        let change = if k % 2 == 0 {
-            json!({"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"})
-        } else {
-            json!({"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}}, "text": ""})
-        };
-        let t = Instant::now();
-        c.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [change]}),
-        );
-        c.diagnostics(&uri, v);
-        lat.push(t.elapsed());
-    }
+    let mut lat = common::type_edits(&mut c, &uri, line, col, edits);
     let rss = peak_rss_kib(pid);
     let p50 = pct(&mut lat, 0.5);
     let p95 = pct(&mut lat, 0.95);

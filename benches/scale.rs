@@ -22,7 +22,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use common::{file_uri, Client};
+use common::{file_uri, type_edits, Client};
 use postmortem_lsp::analysis::{analyze, Options};
 use postmortem_lsp::config::Config;
 use postmortem_lsp::testing::{FakeAnthropic, Reply};
@@ -191,29 +191,6 @@ fn open_many(bin: &str) {
     );
     println!();
     c.shutdown();
-}
-
-/// Alternately inserts and deletes one character at (line, col), waiting
-/// for the diagnostics of each version; returns the latencies.
-fn type_edits(c: &mut Client, uri: &str, line: u64, col: u64, edits: usize) -> Vec<Duration> {
-    let mut lat = Vec::with_capacity(edits);
-    for k in 0..edits {
-        let v = 2 + k as i64;
-        let change = if k % 2 == 0 {
-            json!({"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col}}, "text": "x"})
-        } else {
-            json!({"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + 1}}, "text": ""})
-        };
-        let t = Instant::now();
-        c.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [change]}),
-        );
-        c.diagnostics(uri, v);
-        lat.push(t.elapsed());
-        c.seen.clear();
-    }
-    lat
 }
 
 // ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 
 mod common;
 use common::fake_claude::*;
-use common::{file_uri, Client, PATIENCE};
+use common::{file_uri, offset, Client, PATIENCE};
 use postmortem_lsp::analysis::{analyze, Options};
 use postmortem_lsp::config::Config;
 use postmortem_lsp::diagnostic::Severity;
@@ -84,24 +84,6 @@ fn shown(c: &mut Client) -> String {
         .as_str()
         .unwrap_or("")
         .to_string()
-}
-
-/// Byte offset of an LSP position (UTF-16 columns).
-fn offset(text: &str, line: u64, col: u64) -> usize {
-    let mut start = 0;
-    for _ in 0..line {
-        start += text[start..]
-            .find('\n')
-            .map_or(text.len() - start, |i| i + 1);
-    }
-    let mut units = 0u64;
-    for (i, ch) in text[start..].char_indices() {
-        if units >= col || ch == '\n' {
-            return start + i;
-        }
-        units += ch.len_utf16() as u64;
-    }
-    text.len()
 }
 
 /// Applies the (single-document) workspace edit to `text`; returns the text

@@ -12,7 +12,7 @@
 
 mod common;
 use common::fake_claude::*;
-use common::{file_uri, workspace, Client, PATIENCE};
+use common::{file_uri, offset, workspace, Client, PATIENCE};
 use postmortem_lsp::testing::{Reply, StreamReply};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -49,24 +49,6 @@ fn claude(url: &str) -> String {
 /// `workspace/applyEdit` answer (edits from drafts), so both bump one version.
 #[derive(Clone)]
 struct Editor(Arc<Mutex<(String, i64)>>);
-
-/// Byte offset of an LSP position (UTF-16 columns).
-fn offset(text: &str, line: u64, col: u64) -> usize {
-    let mut start = 0;
-    for _ in 0..line {
-        start += text[start..]
-            .find('\n')
-            .map_or(text.len() - start, |i| i + 1);
-    }
-    let mut units = 0u64;
-    for (i, ch) in text[start..].char_indices() {
-        if units >= col || ch == '\n' {
-            return start + i;
-        }
-        units += ch.len_utf16() as u64;
-    }
-    text.len()
-}
 
 impl Editor {
     fn new(text: &str) -> Editor {

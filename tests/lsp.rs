@@ -226,18 +226,11 @@ fn apply(text: &str, edits: &[Value]) -> String {
     });
     for e in es {
         let off = |p: &Value| {
-            let line = p["line"].as_u64().unwrap_or(0) as usize;
-            let ch = p["character"].as_u64().unwrap_or(0) as usize;
-            let start: usize = out.split_inclusive('\n').take(line).map(str::len).sum();
-            let l = &out[start..];
-            let mut units = 0;
-            for (i, c) in l.char_indices() {
-                if units >= ch || c == '\n' {
-                    return start + i;
-                }
-                units += c.len_utf16();
-            }
-            out.len()
+            common::offset(
+                &out,
+                p["line"].as_u64().unwrap_or(0),
+                p["character"].as_u64().unwrap_or(0),
+            )
         };
         let (s, t) = (off(&e["range"]["start"]), off(&e["range"]["end"]));
         out.replace_range(s..t, e["newText"].as_str().unwrap_or(""));

@@ -458,3 +458,43 @@ pub fn pos_of(text: &str, needle: &str, utf8: bool) -> (u64, u64) {
     };
     (line, col)
 }
+
+/// Byte offset of an LSP position (UTF-16 columns).
+pub fn offset(text: &str, line: u64, col: u64) -> usize {
+    let mut start = 0;
+    for _ in 0..line {
+        start += text[start..]
+            .find('\n')
+            .map_or(text.len() - start, |i| i + 1);
+    }
+    let mut units = 0u64;
+    for (i, ch) in text[start..].char_indices() {
+        if units >= col || ch == '\n' {
+            return start + i;
+        }
+        units += ch.len_utf16() as u64;
+    }
+    text.len()
+}
+
+/// Types like an editor: alternately inserts and deletes one character at
+/// (line, col), waiting for the diagnostics of each version; returns the
+/// latencies from `didChange` to that version's `publishDiagnostics`.
+pub fn type_edits(c: &mut Client, uri: &str, line: u64, col: u64, edits: usize) -> Vec<Duration> {
+    let mut lat = Vec::with_capacity(edits);
+    for k in 0..edits {
+        let v = 2 + k as i64;
+        let end = if k % 2 == 0 { col } else { col + 1 };
+        let text = if k % 2 == 0 { "x" } else { "" };
+        let change = json!({"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": end}}, "text": text});
+        let t = Instant::now();
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [change]}),
+        );
+        c.diagnostics(uri, v);
+        lat.push(t.elapsed());
+        c.seen.clear();
+    }
+    lat
+}
