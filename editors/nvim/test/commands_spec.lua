@@ -5,7 +5,7 @@ T.setup({})
 local pm = require("postmortem")
 
 T.test("file matching follows the server's rules", function()
-  -- The same cases as src/detect.rs.
+  -- The same cases as crates/engine/src/detect.rs.
   T.ok(pm.is_postmortem("a/postmortem.yaml"), "postmortem.yaml")
   T.ok(pm.is_postmortem("a/inc-1.postmortem.yml"), "*.postmortem.yml")
   T.ok(pm.is_postmortem("repo/postmortems/2026/inc.yaml"), "under postmortems/")
@@ -17,7 +17,7 @@ end)
 
 T.test("the draftable sections are the server's prompts", function()
   local files = {}
-  for name, kind in vim.fs.dir(T.repo .. "/prompts/sections") do
+  for name, kind in vim.fs.dir(T.repo .. "/crates/draft/prompts/sections") do
     if kind == "file" and name:match("%.md$") then
       table.insert(files, (name:gsub("%.md$", "")))
     end

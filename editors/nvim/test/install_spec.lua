@@ -32,7 +32,7 @@ T.test("a missing binary is reported with the fix, not an error trace", function
   cmd, why = pm.resolve_cmd({})
   pm.repo_root = orig
   T.eq(nil, cmd)
-  T.contains(why, "cargo install --path .")
+  T.contains(why, "cargo install --path crates/postmortem-lsp")
   T.contains(why, "setup({ cmd = ")
 end)
 

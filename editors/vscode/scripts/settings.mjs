@@ -1,6 +1,6 @@
 // The extension's `postmortem.*` settings, generated from what the server
-// reads: `Config::merge_client` (src/config.rs), the fields of `ClaudeConfig`
-// (src/claude/config.rs), `prompts_dir` (src/draft/prompts.rs) and the rule
+// reads: `Config::merge_client` (crates/engine/src/config.rs), the fields of `ClaudeConfig`
+// (crates/claude/src/config.rs), `prompts_dir` (crates/draft/src/prompts.rs) and the rule
 // table (docs/rules.md, itself kept in sync with the rules by a Rust test).
 //
 //   node scripts/settings.mjs          rewrite package.json's settings
@@ -150,14 +150,14 @@ function fnBody(src, name) {
  */
 export function serverSettingKeys(repo = REPO) {
   const readR = (rel) => readFileSync(join(repo, rel), "utf8");
-  const merge = fnBody(readR("src/config.rs"), "merge_client");
+  const merge = fnBody(readR("crates/engine/src/config.rs"), "merge_client");
   const keys = new Set();
   for (const m of merge.matchAll(/\bv\s*\.get\("(\w+)"\)/g)) if (m[1] !== "claude") keys.add(m[1]);
   for (const m of merge.matchAll(/(?:pointer|strings)\("\/(\w+)\/(\w+)"\)/g)) {
     if (!m[2].includes("_")) keys.add(`${m[1]}.${m[2]}`);
   }
   // claude.*: every field ClaudeConfig deserializes, plus prompts_dir.
-  const cc = readR("src/claude/config.rs");
+  const cc = readR("crates/claude/src/config.rs");
   const struct = cc.slice(cc.indexOf("pub struct ClaudeConfig"));
   const body = struct.slice(0, struct.indexOf("\n}\n"));
   const fields = [];
@@ -170,7 +170,7 @@ export function serverSettingKeys(repo = REPO) {
       skip = false;
     }
   }
-  if (/\.get\("prompts_dir"\)/.test(readR("src/draft/prompts.rs"))) fields.push("prompts_dir");
+  if (/\.get\("prompts_dir"\)/.test(readR("crates/draft/src/prompts.rs"))) fields.push("prompts_dir");
   // merge_client's renames: `"baseUrl" => "base_url"`, `"apiKey" => continue`.
   const arms = {};
   for (const m of merge.matchAll(/((?:"\w+"\s*\|\s*)*"\w+")\s*=>\s*("(\w+)"|continue)/g)) {

@@ -73,7 +73,7 @@ function serverPath(): { path: string; source: string } | undefined {
       if (choice === "Open Settings") {
         void vscode.commands.executeCommand("workbench.action.openSettings", "postmortem.server.path");
       } else if (choice === "Copy install command") {
-        void vscode.env.clipboard.writeText("cargo install --path .");
+        void vscode.env.clipboard.writeText("cargo install --path crates/postmortem-lsp");
       }
     });
     return undefined;

@@ -25,7 +25,7 @@ export function binaryName(platform: NodeJS.Platform): string {
 }
 
 export const INSTALL_HINT =
-  "Install it with `cargo install --path .` in the postmortem-lsp repository (or use a .vsix that bundles it), or set `postmortem.server.path` to the binary.";
+  "Install it with `cargo install --path crates/postmortem-lsp` in the postmortem-lsp repository (or use a .vsix that bundles it), or set `postmortem.server.path` to the binary.";
 
 export function findServer(setting: string | null | undefined, env: Env): Found | NotFound {
   const configured = (setting ?? "").trim();

@@ -87,7 +87,7 @@ function M.resolve_cmd(opts)
     end
   end
   return nil,
-    "postmortem-lsp was not found: put it on PATH (`cargo install --path .` in the repository), "
+    "postmortem-lsp was not found: put it on PATH (`cargo install --path crates/postmortem-lsp` in the repository), "
       .. "build it (`cargo build --release`), or pass setup({ cmd = { '/path/to/postmortem-lsp', 'serve' } })"
 end
 

@@ -14,7 +14,7 @@ const REPO = join(EXT, "..", "..");
 const pkg = JSON.parse(readFileSync(join(EXT, "package.json"), "utf8"));
 
 test("the draftable sections are the server's prompts", () => {
-  const prompts = readdirSync(join(REPO, "prompts/sections"))
+  const prompts = readdirSync(join(REPO, "crates/draft/prompts/sections"))
     .filter((f) => f.endsWith(".md"))
     .map((f) => f.slice(0, -3))
     .sort();
@@ -61,7 +61,7 @@ test("package.json declares the issue's commands, each registered by the extensi
   }
   // The server registers its own commands (postmortem.draftSection, …) through
   // the language client; ours must not collide with them.
-  const server = readFileSync(join(REPO, "src/lsp/draft.rs"), "utf8") + readFileSync(join(REPO, "src/lsp/ide.rs"), "utf8");
+  const server = readFileSync(join(REPO, "crates/postmortem-lsp/src/lsp/draft.rs"), "utf8") + readFileSync(join(REPO, "crates/postmortem-lsp/src/lsp/ide.rs"), "utf8");
   const serverCommands = [...server.matchAll(/pub const CMD_\w+: &str = "([\w.]+)";/g)].map((m) => m[1]);
   assert.ok(serverCommands.includes("postmortem.draftSection"), `server commands: ${serverCommands}`);
   for (const c of serverCommands) assert.ok(!(c in titles), `${c} collides with a server command`);

@@ -1,4 +1,4 @@
-// The extension matches the same files as the server (src/detect.rs).
+// The extension matches the same files as the server (crates/engine/src/detect.rs).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";

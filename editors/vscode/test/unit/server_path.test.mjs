@@ -42,6 +42,6 @@ test("Windows names and separators", () => {
 test("nothing found: the message says how to fix it", () => {
   const r = findServer(undefined, env([]));
   assert.match(r.error, /not found/);
-  assert.match(r.error, /cargo install --path \./);
+  assert.match(r.error, /cargo install --path crates\/postmortem-lsp/);
   assert.match(r.error, /postmortem\.server\.path/);
 });

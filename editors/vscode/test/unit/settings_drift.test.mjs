@@ -1,5 +1,5 @@
 // The contributed settings cannot drift from what the server reads: they are
-// generated from src/config.rs, src/claude/config.rs, src/draft/prompts.rs and
+// generated from crates/engine/src/config.rs, crates/claude/src/config.rs, crates/draft/src/prompts.rs and
 // docs/rules.md by scripts/settings.mjs, and checked here.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -56,10 +56,10 @@ test("unset server settings default to null, so the workspace file applies", () 
 
 test("a field added to ClaudeConfig without an editor mapping is caught", () => {
   const copy = mkdtempSync(join(tmpdir(), "pm-drift-"));
-  for (const rel of ["src/config.rs", "src/claude/config.rs", "src/draft/prompts.rs", "docs/rules.md"]) {
+  for (const rel of ["crates/engine/src/config.rs", "crates/claude/src/config.rs", "crates/draft/src/prompts.rs", "docs/rules.md"]) {
     cpSync(join(REPO, rel), join(copy, rel), { recursive: true });
   }
-  const cc = join(copy, "src/claude/config.rs");
+  const cc = join(copy, "crates/claude/src/config.rs");
   writeFileSync(cc, readFileSync(cc, "utf8").replace("pub struct ClaudeConfig {", "pub struct ClaudeConfig {\n    pub top_p: f32,"));
   assert.ok(serverSettingKeys(copy).keys.includes("claude.topP"));
   assert.match(serverSettingKeys(copy).problems.join("\n"), /does not map claude\.topP to top_p/);

@@ -1,0 +1,857 @@
+//! Drafting postmortem sections with Claude, grounded in the document's
+//! declared inputs. Nothing here knows about LSP: the language server and the
+//! CLI drive a [`Drafter`] and apply what it returns.
+//!
+//! One request per section: the system prompt and the numbered inputs form a
+//! byte-identical prefix with cache breakpoints (the same bytes for every
+//! section of the same document), then the document and the task. The answer
+//! (structured JSON, or YAML/JSON from text) is rendered as YAML in the
+//! document's own style, spliced in, and checked by every rule; errors in the
+//! drafted section get one repair round trip, then the draft is rejected.
+//! Drafting several sections with one [`Drafter`] continues the conversation,
+//! so each later request starts with the bytes of the one before (cached).
+
+// The engine's and the client's modules under their usual names.
+pub(crate) use postmortem_claude as claude;
+pub(crate) use postmortem_engine::{
+    analysis, citation, config, diagnostic, docs, inputs, rules, schema,
+};
+pub(crate) use postmortem_syntax::{self as syntax, text};
+
+pub mod check;
+pub mod number;
+pub mod prompts;
+pub mod render;
+pub mod schema_out;
+pub mod splice;
+pub mod value;
+
+use crate::analysis::Analysis;
+use crate::claude::{
+    build_body, estimate_cost_usd, ClaudeClient, ClaudeConfig, ClaudeError, PromptParts,
+    StreamProgress, Usage,
+};
+use crate::config::Config;
+use crate::text::Span;
+use serde_json::{json, Value};
+use std::path::Path;
+use tokio_util::sync::CancellationToken;
+
+pub use check::{Checked, Problem};
+pub use prompts::{draftable, is_draftable, Prompts};
+pub use render::Style;
+pub use splice::{minimal_edit, reanchor, splice, Mode, Reanchored, Spliced};
+
+/// The section the review writes.
+pub const REVIEW_SECTION: &str = "verify";
+
+/// What to draft.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// One section, from its prompt in `prompts/sections/`.
+    Section(String),
+    /// The `verify` section, from `prompts/review.md`.
+    Review,
+}
+
+impl Target {
+    pub fn section(&self) -> &str {
+        match self {
+            Target::Section(s) => s,
+            Target::Review => REVIEW_SECTION,
+        }
+    }
+}
+
+/// Something worth telling the user while a draft runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DraftEvent {
+    /// A request for this section is about to be sent (`repair` for the second one).
+    Request { section: String, repair: bool },
+    /// From the HTTP stream (connected, text received, retrying).
+    Stream {
+        section: String,
+        progress: StreamProgress,
+    },
+    /// The answer arrived and is being checked.
+    Checking { section: String },
+    /// The first answer had problems; they are sent back once.
+    Repairing { section: String, problems: usize },
+}
+
+/// A drafted, checked section, ready to be applied.
+#[derive(Clone, Debug)]
+pub struct Drafted {
+    pub section: String,
+    /// The section as YAML (key and value, no final line end).
+    pub yaml: String,
+    /// The base text with the section in place.
+    pub text: String,
+    /// The section's span in `text`.
+    pub span: Span,
+    /// The section had content (not just TODO placeholders) before.
+    pub had_content: bool,
+    /// Warnings the rules report in the section (TODOs, …): fine to apply.
+    pub warnings: Vec<Problem>,
+    /// It took the repair round trip.
+    pub repaired: bool,
+}
+
+/// Why a draft produced nothing to apply. Each says what to do next.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DraftError {
+    Claude(ClaudeError),
+    /// None of the declared inputs could be read.
+    NoInputs(String),
+    /// The settings or prompts can't be used.
+    Setup(String),
+    /// Not a section that can be drafted.
+    UnknownSection(String),
+    /// The answer stopped at `max_tokens`.
+    Truncated {
+        max_tokens: u32,
+    },
+    /// Claude declined to answer.
+    Refused,
+    /// Still invalid after the repair round trip. `draft` is what was rejected.
+    Rejected {
+        section: String,
+        reasons: Vec<String>,
+        draft: String,
+    },
+}
+
+impl From<ClaudeError> for DraftError {
+    fn from(e: ClaudeError) -> Self {
+        DraftError::Claude(e)
+    }
+}
+
+impl DraftError {
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self, DraftError::Claude(ClaudeError::Cancelled))
+    }
+
+    /// A short message: what happened, what to do.
+    pub fn user_message(&self) -> String {
+        match self {
+            DraftError::Claude(ClaudeError::Cancelled) => {
+                "Drafting was cancelled; the document was not changed.".into()
+            }
+            DraftError::Claude(e) => e.user_message(),
+            DraftError::NoInputs(why) => format!(
+                "There is no evidence to draft from: {why} Declare the incident report, chat log and metrics under `inputs` (files inside the workspace), save the postmortem, and try again."
+            ),
+            DraftError::Setup(m) => m.clone(),
+            DraftError::UnknownSection(s) => format!(
+                "`{s}` is not a section Claude can draft. Draftable sections: {}.",
+                draftable().collect::<Vec<_>>().join(", ")
+            ),
+            DraftError::Truncated { max_tokens } => format!(
+                "Claude's answer was cut off at max_tokens ({max_tokens}), so it was not used. Raise `[claude] max_tokens` in .postmortem-lsp.toml and try again."
+            ),
+            DraftError::Refused => "Claude declined to draft this section, so nothing was changed. Check the inputs for content that should not be there, or write the section by hand.".into(),
+            DraftError::Rejected { section, reasons, .. } => {
+                let n = reasons.len();
+                let first = reasons.first().map(String::as_str).unwrap_or("it could not be read");
+                format!(
+                    "The draft of `{section}` was not applied: {n} problem{} remained after one repair ({first}{}). The rejected draft is in the output log; run the command again, or fix the inputs it could not cite.",
+                    if n == 1 { "" } else { "s" },
+                    if n > 1 { "; …" } else { "" }
+                )
+            }
+        }
+    }
+}
+
+/// Token counts of every request a [`Drafter`] made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub requests: u32,
+    pub retries: u32,
+    pub usage: Usage,
+}
+
+impl Totals {
+    fn add(&mut self, u: &Usage, retries: u32) {
+        self.requests += 1;
+        self.retries += retries;
+        self.usage.input_tokens += u.input_tokens;
+        self.usage.output_tokens += u.output_tokens;
+        self.usage.cache_creation_input_tokens += u.cache_creation_input_tokens;
+        self.usage.cache_read_input_tokens += u.cache_read_input_tokens;
+    }
+
+    /// "12,345 tokens in (10,000 from cache), 812 out, about $0.0123".
+    pub fn describe(&self, model: &str) -> String {
+        let u = &self.usage;
+        let input = u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;
+        let cost = estimate_cost_usd(model, u)
+            .map(|c| format!(", about ${c:.4}"))
+            .unwrap_or_default();
+        format!(
+            "{} token{} in ({} from cache), {} out{cost}",
+            thousands(input),
+            if input == 1 { "" } else { "s" },
+            thousands(u.cache_read_input_tokens),
+            thousands(u.output_tokens)
+        )
+    }
+}
+
+/// `12345` → `12,345`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The Claude settings for a document: the `[claude]` table, then the key
+/// (`api_key` from the editor, else `ANTHROPIC_API_KEY`) and
+/// `ANTHROPIC_BASE_URL`. A `base_url` written in a workspace file may only
+/// point at Anthropic or at this machine: a repository must not be able to
+/// send the user's key elsewhere.
+pub fn claude_config(config: &Config, api_key: Option<&str>) -> Result<ClaudeConfig, DraftError> {
+    let shown = config.path.as_ref().map_or_else(
+        || crate::config::CONFIG_FILE.to_string(),
+        |p| p.display().to_string(),
+    );
+    let mut cfg: ClaudeConfig =
+        config
+            .claude
+            .clone()
+            .try_into()
+            .map_err(|e: toml::de::Error| {
+                DraftError::Setup(format!(
+                    "The `[claude]` settings in {shown} can't be used: {}. Fix them and try again.",
+                    e.message()
+                ))
+            })?;
+    if let Some(k) = api_key {
+        cfg = cfg.with_api_key(k);
+    }
+    cfg.apply_env();
+    Ok(cfg)
+}
+
+/// Refuses a `base_url` that came from a workspace configuration file and
+/// points neither at Anthropic nor at this machine (see [`claude_config`]).
+pub fn check_file_base_url(config: &Config, from_editor: bool) -> Result<(), DraftError> {
+    if from_editor {
+        return Ok(());
+    }
+    let Some(url) = config.claude.get("base_url").and_then(|v| v.as_str()) else {
+        return Ok(());
+    };
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
+    let local = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let anthropic = host.eq_ignore_ascii_case("api.anthropic.com");
+    if local || anthropic {
+        return Ok(());
+    }
+    let file = config.path.as_ref().map_or_else(
+        || crate::config::CONFIG_FILE.to_string(),
+        |p| p.display().to_string(),
+    );
+    Err(DraftError::Setup(format!(
+        "`[claude] base_url` in {file} points at {host}, and a workspace file may not send your API key to another host. Set ANTHROPIC_BASE_URL in the server's environment or the `postmortem.claude.baseUrl` editor setting instead."
+    )))
+}
+
+/// One readable input, numbered.
+#[derive(Clone, Debug)]
+struct NumberedInput {
+    name: String,
+    rel: String,
+    text: String,
+}
+
+/// Drafts sections of one document. Keep one for several sections of the same
+/// document (e.g. "draft all missing sections"): later requests continue the
+/// conversation and reuse its cached prefix.
+pub struct Drafter {
+    client: ClaudeClient,
+    prompts: Prompts,
+    system: String,
+    inputs: Vec<(String, String)>,
+    input_files: Vec<String>,
+    doc_name: String,
+    /// The first task (document + ask), once a conversation started.
+    first_ask: Option<String>,
+    /// The messages after the first user message.
+    turns: Vec<Value>,
+    /// Said at the start of the next user turn.
+    note: Option<String>,
+    totals: Totals,
+}
+
+/// Collects the readable inputs of an analysed document (never anything else).
+fn readable_inputs(a: &Analysis) -> Result<Vec<NumberedInput>, DraftError> {
+    let Some(entries) = &a.inputs else {
+        return Err(DraftError::NoInputs(
+            "the document declares no `inputs`.".into(),
+        ));
+    };
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for e in entries {
+        match &e.file {
+            Ok(f) => out.push(NumberedInput {
+                name: e.name.clone(),
+                rel: e.rel.clone(),
+                text: number::numbered(f),
+            }),
+            Err(err) => problems.push(err.explain(&e.rel, crate::diagnostic::Locale::En)),
+        }
+    }
+    if out.is_empty() {
+        let why = if problems.is_empty() {
+            "`inputs` is empty.".to_string()
+        } else {
+            format!("no declared input could be read ({})", problems.join(" "))
+        };
+        return Err(DraftError::NoInputs(why));
+    }
+    Ok(out)
+}
+
+/// The language the document's prose is written in, for the task.
+pub fn document_language(a: &Analysis) -> &'static str {
+    let mut cjk = 0usize;
+    let mut latin = 0usize;
+    if let Some(root) = a.root() {
+        crate::rules::visit_scalars(root, &mut |_, spath, s| {
+            if spath.starts_with("inputs") || spath.starts_with("incident_ref") {
+                return;
+            }
+            let v = s.value.trim();
+            if v.starts_with("TODO") {
+                return;
+            }
+            for c in v.chars() {
+                if crate::rules::is_wide(c) {
+                    cjk += 1;
+                } else if c.is_alphabetic() {
+                    latin += 1;
+                }
+            }
+        });
+    }
+    if cjk + latin < 40 {
+        // Too little prose: fall back on the messages' locale.
+        return match a.locale {
+            crate::diagnostic::Locale::ZhTw => "Traditional Chinese (zh-TW)",
+            crate::diagnostic::Locale::En => "English",
+        };
+    }
+    // A CJK character carries about as much as a short Latin word.
+    if cjk * 4 >= latin {
+        "Traditional Chinese (zh-TW)"
+    } else {
+        "English"
+    }
+}
+
+impl Drafter {
+    /// A drafter for the analysed document `a` (its declared, readable inputs
+    /// only). `doc_name` is how the document is named to Claude.
+    pub fn new(
+        cfg: ClaudeConfig,
+        prompts: Prompts,
+        a: &Analysis,
+        doc_name: &str,
+    ) -> Result<Drafter, DraftError> {
+        let inputs = readable_inputs(a)?;
+        let system = prompts.system().map_err(|e| {
+            DraftError::Setup(format!("The system prompt can't be used: {e}. Fix `[claude] prompts_dir` or remove it to use the built-in prompts."))
+        })?;
+        let client = ClaudeClient::new(cfg)?;
+        Ok(Drafter {
+            client,
+            prompts,
+            system,
+            input_files: inputs.iter().map(|i| i.rel.clone()).collect(),
+            inputs: inputs.into_iter().map(|i| (i.name, i.text)).collect(),
+            doc_name: doc_name.to_string(),
+            first_ask: None,
+            turns: Vec::new(),
+            note: None,
+            totals: Totals::default(),
+        })
+    }
+
+    /// Shorter waits between retries (tests).
+    pub fn with_backoff_base(mut self, base: std::time::Duration) -> Self {
+        self.client = self.client.with_backoff_base(base);
+        self
+    }
+
+    /// The input files sent, as declared (`report.md`, `chat.log`, …).
+    pub fn input_files(&self) -> &[String] {
+        &self.input_files
+    }
+
+    pub fn model(&self) -> &str {
+        &self.client.config().model
+    }
+
+    pub fn totals(&self) -> Totals {
+        self.totals
+    }
+
+    fn task(&self, target: &Target, language: &str) -> Result<(String, Value), DraftError> {
+        let section = target.section();
+        let schema = schema_out::section_schema(section)
+            .ok_or_else(|| DraftError::UnknownSection(section.to_string()))?;
+        let what = match target {
+            Target::Review => self.prompts.review(),
+            Target::Section(s) => {
+                if !is_draftable(s) {
+                    return Err(DraftError::UnknownSection(s.clone()));
+                }
+                self.prompts.section(s)
+            }
+        }
+        .map_err(|e| {
+            DraftError::Setup(format!("The prompt for `{section}` can't be used: {e}."))
+        })?;
+        let schema_text = schema.to_string();
+        let task = format!(
+            "<task section=\"{section}\">\n{}\n\nAnswer with one JSON object whose only key is `{section}`, matching this JSON Schema:\n{schema_text}\n\nWrite the text in {language}.\n</task>\n",
+            what.trim_end()
+        );
+        Ok((task, schema))
+    }
+
+    /// The request body for the conversation so far plus `ask`.
+    fn body(&self, schema: &Value) -> Value {
+        let first = self.first_ask.as_deref().unwrap_or("");
+        let mut body = build_body(
+            self.client.config(),
+            &PromptParts {
+                system: &self.system,
+                inputs: &self.inputs,
+                ask: first,
+                schema: Some(schema),
+            },
+        );
+        if let Some(msgs) = body.get_mut("messages").and_then(Value::as_array_mut) {
+            msgs.extend(self.turns.iter().cloned());
+            // Cache breakpoints (two are the system prompt and the inputs): the
+            // end of this request, and the end of the previous user turn, which
+            // is where the previous request's cache ends.
+            let users: Vec<usize> = msgs
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m["role"] == "user")
+                .map(|(i, _)| i)
+                .collect();
+            for &i in users.iter().rev().take(2) {
+                if let Some(last) = msgs[i]["content"].as_array_mut().and_then(|c| c.last_mut()) {
+                    if last.get("cache_control").is_none() {
+                        last["cache_control"] = json!({"type": "ephemeral"});
+                    }
+                }
+            }
+        }
+        body
+    }
+
+    async fn ask(
+        &mut self,
+        schema: &Value,
+        section: &str,
+        repair: bool,
+        cancel: &CancellationToken,
+        on_event: &mut (dyn FnMut(DraftEvent) + Send),
+    ) -> Result<String, DraftError> {
+        on_event(DraftEvent::Request {
+            section: section.to_string(),
+            repair,
+        });
+        let body = self.body(schema);
+        let s = section.to_string();
+        let outcome = self
+            .client
+            .stream_message(&body, cancel, &mut |p| {
+                on_event(DraftEvent::Stream {
+                    section: s.clone(),
+                    progress: p,
+                })
+            })
+            .await?;
+        self.totals.add(&outcome.usage, outcome.retries);
+        self.turns.push(
+            json!({"role": "assistant", "content": [{"type": "text", "text": outcome.text}]}),
+        );
+        match outcome.stop_reason.as_deref() {
+            Some("max_tokens") => Err(DraftError::Truncated {
+                max_tokens: self.client.config().max_tokens,
+            }),
+            Some("refusal") => Err(DraftError::Refused),
+            _ => Ok(outcome.text),
+        }
+    }
+
+    /// Drafts `target` for the document `base` (the text the result applies to),
+    /// checking it with `analyze` (the document's own analysis settings).
+    pub async fn draft(
+        &mut self,
+        base: &str,
+        target: &Target,
+        cancel: &CancellationToken,
+        on_event: &mut (dyn FnMut(DraftEvent) + Send),
+        analyze: &(dyn Fn(String) -> Analysis + Send + Sync),
+    ) -> Result<Drafted, DraftError> {
+        let section = target.section().to_string();
+        let base_analysis = analyze(base.to_string());
+        if base_analysis.root().is_some_and(|r| r.as_map().is_none()) {
+            return Err(DraftError::Setup(
+                "The document's top level is not a map of sections, so a section can't be placed in it. Fix the YAML first.".into(),
+            ));
+        }
+        let had_content = splice::has_content(&base_analysis.parsed, &section);
+        let style = Style::detect(base, &base_analysis.parsed);
+        let language = document_language(&base_analysis);
+        let (task, schema) = self.task(target, language)?;
+
+        // The first request of a conversation carries the document; later
+        // ones say what became of the previous draft.
+        if self.first_ask.is_none() {
+            self.first_ask = Some(format!(
+                "<document name=\"{}\">\n{}{}</document>\n\n{task}",
+                self.doc_name,
+                base,
+                if base.ends_with('\n') { "" } else { "\n" }
+            ));
+        } else {
+            let note = self.note.take().unwrap_or_default();
+            self.turns.push(json!({"role": "user", "content": [{"type": "text", "text": format!("{note}{task}")}]}));
+        }
+
+        let mut repaired = false;
+        loop {
+            let turns_before = self.turns.len();
+            let answer = match self
+                .ask(&schema, &section, repaired, cancel, on_event)
+                .await
+            {
+                Ok(a) => a,
+                Err(e) => {
+                    if matches!(e, DraftError::Claude(_)) {
+                        // No answer: forget this turn so the conversation stays
+                        // user/assistant/user… for a later section.
+                        self.turns.truncate(turns_before.saturating_sub(1));
+                        if self.turns.is_empty() && turns_before == 0 {
+                            self.first_ask = None;
+                        }
+                    }
+                    return Err(e);
+                }
+            };
+            on_event(DraftEvent::Checking {
+                section: section.clone(),
+            });
+            let (problems, rendered) = match self.evaluate(&answer, base, &section, &style, analyze)
+            {
+                Ok(Evaluated::Good {
+                    yaml,
+                    spliced,
+                    warnings,
+                }) => {
+                    self.note = Some(format!(
+                        "The `{section}` draft was accepted and is now in the document.\n\n"
+                    ));
+                    return Ok(Drafted {
+                        section,
+                        yaml,
+                        text: spliced.text,
+                        span: spliced.section,
+                        had_content,
+                        warnings,
+                        repaired,
+                    });
+                }
+                Ok(Evaluated::Bad { yaml, problems }) => (problems, yaml),
+                Err(why) => (vec![why], answer.clone()),
+            };
+            if repaired {
+                self.note = Some(format!(
+                    "The `{section}` draft was not used, because of these problems: {}\n\n",
+                    problems.join("; ")
+                ));
+                return Err(DraftError::Rejected {
+                    section,
+                    reasons: problems,
+                    draft: rendered,
+                });
+            }
+            repaired = true;
+            on_event(DraftEvent::Repairing {
+                section: section.clone(),
+                problems: problems.len(),
+            });
+            let list: String = problems.iter().map(|p| format!("- {p}\n")).collect();
+            self.turns.push(json!({"role": "user", "content": [{"type": "text", "text": format!(
+                "The `{section}` draft can't be used yet. Checked against the inputs and the postmortem rules, it has these problems:\n{list}\nAnswer again with the whole `{section}` section, fixed: cite only paragraphs and lines that exist in the inputs as numbered above, and write TODO(what is missing) where the inputs don't say. Same JSON form as before."
+            )}]}));
+        }
+    }
+
+    fn evaluate(
+        &self,
+        answer: &str,
+        base: &str,
+        section: &str,
+        style: &Style,
+        analyze: &(dyn Fn(String) -> Analysis + Send + Sync),
+    ) -> Result<Evaluated, String> {
+        let v = value::parse_answer(answer)?;
+        let v = value::extract_section(v, section)?;
+        let field =
+            value::top_field(section).ok_or_else(|| format!("`{section}` is not a section"))?;
+        let v = value::normalize(v, &field.kind);
+        let mut yaml = render::render_section(section, &v, style);
+        if !reads_back(&yaml, section, &v) {
+            yaml = render::render_section_quoted(section, &v, style);
+        }
+        let spliced = splice::splice(base, section, &yaml, Mode::Replace, style.blank_between);
+        let a = analyze(spliced.text.clone());
+        let checked = check::check_section(&a, section, &spliced.section);
+        if checked.errors.is_empty() {
+            Ok(Evaluated::Good {
+                yaml,
+                spliced,
+                warnings: checked.warnings,
+            })
+        } else {
+            Ok(Evaluated::Bad {
+                yaml,
+                problems: checked.errors.iter().map(Problem::describe).collect(),
+            })
+        }
+    }
+}
+
+enum Evaluated {
+    Good {
+        yaml: String,
+        spliced: Spliced,
+        warnings: Vec<Problem>,
+    },
+    Bad {
+        yaml: String,
+        problems: Vec<String>,
+    },
+}
+
+/// Does the rendered YAML read back as the same value?
+fn reads_back(yaml: &str, section: &str, v: &value::V) -> bool {
+    let p = crate::syntax::parse(yaml);
+    p.errors.is_empty()
+        && p.root
+            .as_ref()
+            .and_then(|r| r.get(section))
+            .and_then(|n| value::from_node(n).ok())
+            .is_some_and(|back| {
+                back == *v || (matches!(v, value::V::Null) && back == value::V::Null)
+            })
+}
+
+/// The sections still to write: absent, or only placeholders (`TODO…`,
+/// empty), in schema order.
+pub fn missing_sections(a: &Analysis) -> Vec<&'static str> {
+    draftable()
+        .filter(|s| !splice::has_content(&a.parsed, s))
+        .collect()
+}
+
+/// The document's name as shown to Claude (its file name).
+pub fn doc_name(path: Option<&Path>) -> String {
+    path.and_then(Path::file_name)
+        .and_then(|n| n.to_str())
+        .unwrap_or("postmortem.yaml")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_urls() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234567), "1,234,567");
+        let cfg = Config::parse_toml(
+            "[claude]\nbase_url = \"https://evil.example:8443/v1\"\n",
+            None,
+        );
+        assert!(check_file_base_url(&cfg, false).is_err());
+        assert!(check_file_base_url(&cfg, true).is_ok());
+        for ok in [
+            "http://127.0.0.1:9/",
+            "https://api.anthropic.com",
+            "http://[::1]:80",
+            "http://localhost",
+        ] {
+            let cfg = Config::parse_toml(&format!("[claude]\nbase_url = \"{ok}\"\n"), None);
+            assert!(check_file_base_url(&cfg, false).is_ok(), "{ok}");
+        }
+        let cfg = Config::default();
+        let opts = crate::analysis::Options::new(&cfg);
+        let en = crate::analysis::analyze(
+            "what_went_well:\n  - The page was acknowledged four minutes after it fired, and the incident was declared\n".into(),
+            &opts,
+        );
+        assert_eq!(document_language(&en), "English");
+        let zh = crate::analysis::analyze(
+            "what_went_well:\n  - 值班工程師在告警後四分鐘內確認,並宣告 SEV-2 事故,指派 IC 協調處理與對外溝通 [chat L15]\n".into(),
+            &opts,
+        );
+        assert_eq!(document_language(&zh), "Traditional Chinese (zh-TW)");
+        let bad = Config::parse_toml("[claude]\ntemperature = 7\n", None);
+        assert!(matches!(
+            claude_config(&bad, None),
+            Err(DraftError::Setup(_))
+        ));
+    }
+}
+
+#[cfg(test)]
+mod engine_tests {
+    use super::*;
+    use crate::analysis::{analyze, Options};
+    use fake_anthropic::{FakeAnthropic, Reply};
+
+    const EXAMPLE: &str = include_str!("../../../examples/checkout-outage/postmortem.yaml");
+
+    fn without(text: &str, section: &str) -> String {
+        let p = crate::syntax::parse(text);
+        let span = splice::find(&p, section).unwrap().span.clone();
+        // Drop the section and the blank line after it.
+        let end = text[span.end..]
+            .find(|c: char| c != '\n')
+            .map_or(text.len(), |i| span.end + i);
+        format!("{}{}", &text[..span.start], &text[end..])
+    }
+
+    #[tokio::test]
+    async fn drafts_the_example_back_into_place_and_repairs_once() {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/checkout-outage");
+        let path = dir.join("postmortem.yaml");
+        let config = Config::default();
+        let an = |t: String| {
+            let mut o = Options::new(&config);
+            o.path = Some(&path);
+            o.root = Some(&dir);
+            analyze(t, &o)
+        };
+        let server = FakeAnthropic::start().await;
+        let cfg = ClaudeConfig {
+            base_url: server.url(),
+            ..ClaudeConfig::default()
+        }
+        .with_api_key("sk-test");
+        for section in [
+            "root_cause",
+            "decision_log",
+            "what_went_well",
+            "blameless_summary",
+            "slo_impact",
+            "verify",
+        ] {
+            let base = without(EXAMPLE, section);
+            let answer = value::answer_for(EXAMPLE, section).unwrap();
+            // The first answer cites a paragraph that does not exist; the repair fixes it.
+            let broken = answer.replacen("§", "§9", 1);
+            if broken != answer {
+                server.push(Reply::text(broken));
+            }
+            server.push(Reply::text(format!("```json\n{answer}\n```")));
+            let mut d = Drafter::new(
+                cfg.clone(),
+                Prompts::embedded(),
+                &an(base.clone()),
+                "postmortem.yaml",
+            )
+            .unwrap();
+            let target = if section == "verify" {
+                Target::Review
+            } else {
+                Target::Section(section.into())
+            };
+            let mut events = Vec::new();
+            let out = d
+                .draft(
+                    &base,
+                    &target,
+                    &CancellationToken::new(),
+                    &mut |e| events.push(e),
+                    &an,
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{section}: {e:?}"));
+            let value_of = |t: &str| {
+                let p = crate::syntax::parse(t);
+                value::from_node(p.root.as_ref().unwrap().get(section).unwrap()).unwrap()
+            };
+            assert_eq!(
+                value_of(&out.text),
+                value_of(EXAMPLE),
+                "{section}:\n{}",
+                out.yaml
+            );
+            if matches!(section, "root_cause" | "slo_impact" | "blameless_summary") {
+                assert_eq!(out.text, EXAMPLE, "{section}:\n{}", out.yaml);
+            } else {
+                assert_eq!(
+                    out.text.len() - out.yaml.len(),
+                    base.len() + 2,
+                    "only the section was added"
+                );
+            }
+            assert_eq!(
+                out.repaired,
+                events
+                    .iter()
+                    .any(|e| matches!(e, DraftEvent::Repairing { .. }))
+            );
+            assert!(!out.had_content);
+        }
+        let reqs = server.requests();
+        let repair = reqs.iter().find_map(|r| {
+            let b = r.json()?;
+            let last = b["messages"].as_array()?.last()?.clone();
+            last["content"][0]["text"]
+                .as_str()
+                .filter(|t| t.contains("can't be used yet"))
+                .map(str::to_string)
+        });
+        assert!(
+            repair.unwrap().contains("PM402"),
+            "the repair request names the problem"
+        );
+    }
+}

@@ -1,0 +1,239 @@
+//! Precision and recall of the blameless checks on a labelled corpus.
+//!
+//! `cargo test --test blameless_corpus -- --nocapture` prints the table.
+//! Fails when a rule with at least 5 positive examples has precision < 0.95
+//! or recall < 0.90, or when the micro-average does.
+//!
+//! `BLAMELESS_CORPUS=path/to/other.tsv` (and optionally
+//! `BLAMELESS_PEOPLE=path/to/people.txt`) runs the same check on another
+//! corpus in the same format.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use postmortem_engine::rules::blameless::{check_text, FieldKind, People};
+
+const RULES: [&str; 6] = ["PM301", "PM302", "PM303", "PM304", "PM305", "PM306"];
+const MIN_POSITIVES: usize = 5;
+const MIN_PRECISION: f64 = 0.95;
+const MIN_RECALL: f64 = 0.90;
+
+struct Row {
+    line: usize,
+    field: String,
+    expected: BTreeSet<String>,
+    text: String,
+}
+
+fn path_from_env(var: &str, default: &str) -> PathBuf {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(default))
+}
+
+fn load_people() -> People {
+    let path = path_from_env("BLAMELESS_PEOPLE", "tests/blameless/people.txt");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let names = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from);
+    People::new(names, &[])
+}
+
+fn load_corpus() -> Vec<Row> {
+    let path = path_from_env("BLAMELESS_CORPUS", "tests/blameless/corpus.tsv");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut parts = line.splitn(3, '\t');
+        let (Some(field), Some(expected), Some(sentence)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            panic!(
+                "{}:{}: expected field<TAB>codes<TAB>sentence",
+                path.display(),
+                i + 1
+            );
+        };
+        let expected: BTreeSet<String> = expected
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty() && *c != "-")
+            .map(String::from)
+            .collect();
+        for c in &expected {
+            assert!(
+                RULES.contains(&c.as_str()),
+                "{}:{}: unknown rule {c}",
+                path.display(),
+                i + 1
+            );
+        }
+        rows.push(Row {
+            line: i + 1,
+            field: field.trim().to_string(),
+            expected,
+            text: sentence.to_string(),
+        });
+    }
+    rows
+}
+
+fn kind_of(field: &str) -> FieldKind {
+    match field {
+        "root_cause" => FieldKind::RootCause,
+        "blameless_summary" => FieldKind::Summary,
+        "contributing_factors" => FieldKind::Factor,
+        "what_went_wrong" => FieldKind::WentWrong,
+        "what_went_well" => FieldKind::WentWell,
+        "systemic_changes" => FieldKind::Systemic,
+        "decision_log" => FieldKind::Decision,
+        "action_items.statement" => FieldKind::Action,
+        "action_items.success_criteria" => FieldKind::SuccessCriteria,
+        "action_items.owner" => FieldKind::Owner,
+        "quote" => FieldKind::Quote,
+        other => panic!("unknown field `{other}` in corpus"),
+    }
+}
+
+fn is_chinese(s: &str) -> bool {
+    s.chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count()
+        >= 4
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tp: usize,
+    fp: usize,
+    fn_: usize,
+}
+
+impl Counts {
+    fn precision(self) -> f64 {
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
+    }
+    fn recall(self) -> f64 {
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        }
+    }
+}
+
+#[test]
+fn blameless_corpus_precision_and_recall() {
+    let people = load_people();
+    let rows = load_corpus();
+    assert!(!rows.is_empty(), "empty corpus");
+    let mut counts = [Counts::default(); 6];
+    let mut positives = [0usize; 6];
+    let mut errors = Vec::new();
+    for row in &rows {
+        let kind = kind_of(&row.field);
+        let got: BTreeSet<String> = check_text(&row.text, kind, &people)
+            .into_iter()
+            .map(|f| f.rule.to_string())
+            .collect();
+        for (i, rule) in RULES.iter().enumerate() {
+            let want = row.expected.contains(*rule);
+            let have = got.contains(*rule);
+            if want {
+                positives[i] += 1;
+            }
+            match (want, have) {
+                (true, true) => counts[i].tp += 1,
+                (false, true) => {
+                    counts[i].fp += 1;
+                    errors.push(format!(
+                        "  FP {rule} line {}: [{}] {}",
+                        row.line, row.field, row.text
+                    ));
+                }
+                (true, false) => {
+                    counts[i].fn_ += 1;
+                    errors.push(format!(
+                        "  FN {rule} line {}: [{}] {}",
+                        row.line, row.field, row.text
+                    ));
+                }
+                (false, false) => {}
+            }
+        }
+    }
+    let zh = rows.iter().filter(|r| is_chinese(&r.text)).count();
+    println!(
+        "\nblameless corpus: {} sentences ({} English, {} Chinese)",
+        rows.len(),
+        rows.len() - zh,
+        zh
+    );
+    println!(
+        "{:<7} {:>5} {:>4} {:>4} {:>4} {:>9} {:>7}",
+        "rule", "pos", "tp", "fp", "fn", "precision", "recall"
+    );
+    let mut failures = Vec::new();
+    let mut micro = Counts::default();
+    for (i, rule) in RULES.iter().enumerate() {
+        let c = counts[i];
+        micro.tp += c.tp;
+        micro.fp += c.fp;
+        micro.fn_ += c.fn_;
+        println!(
+            "{:<7} {:>5} {:>4} {:>4} {:>4} {:>9.3} {:>7.3}",
+            rule,
+            positives[i],
+            c.tp,
+            c.fp,
+            c.fn_,
+            c.precision(),
+            c.recall()
+        );
+        if positives[i] >= MIN_POSITIVES
+            && (c.precision() < MIN_PRECISION || c.recall() < MIN_RECALL)
+        {
+            failures.push(format!(
+                "{rule}: precision {:.3}, recall {:.3}",
+                c.precision(),
+                c.recall()
+            ));
+        }
+    }
+    println!(
+        "{:<7} {:>5} {:>4} {:>4} {:>4} {:>9.3} {:>7.3}",
+        "micro",
+        positives.iter().sum::<usize>(),
+        micro.tp,
+        micro.fp,
+        micro.fn_,
+        micro.precision(),
+        micro.recall()
+    );
+    if micro.precision() < MIN_PRECISION || micro.recall() < MIN_RECALL {
+        failures.push(format!(
+            "micro-average: precision {:.3}, recall {:.3}",
+            micro.precision(),
+            micro.recall()
+        ));
+    }
+    if !errors.is_empty() {
+        println!("misclassified:\n{}", errors.join("\n"));
+    }
+    assert!(
+        failures.is_empty(),
+        "below precision {MIN_PRECISION} / recall {MIN_RECALL}:\n{}\n{}",
+        failures.join("\n"),
+        errors.join("\n")
+    );
+}
