@@ -1,36 +1,35 @@
 //! The engine's entry point: text in → parsed document, resolved inputs,
 //! citations and diagnostics out. Nothing here knows about LSP.
 
-use crate::citation::{self, CiteKind};
+use crate::citation;
 use crate::config::{Config, Level};
 use crate::diagnostic::{Diagnostic, Locale};
-use crate::inputs::{self, DiskInputs, InputError, InputFile, InputSource};
+use crate::inputs::{self, DiskInputs, InputError, InputSource};
 use crate::rules::{self, Context, REGISTRY};
 use crate::schema::{self, Kind};
 use crate::syntax::{self, Node, Parsed};
-use crate::text::{LineIndex, Span};
+use crate::text::LineIndex;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A declared input (`inputs.report: report.md`).
-#[derive(Debug)]
-pub struct InputEntry {
-    pub name: String,
-    pub key_span: Span,
-    pub rel: String,
-    pub value_span: Span,
-    pub file: Result<Arc<InputFile>, InputError>,
+pub use crate::citation::CiteRef;
+pub use crate::inputs::InputEntry;
+
+/// What analyses of the same workspace can reuse: people's names and roles
+/// per set of inputs, and blameless findings per value. Owned by whoever runs
+/// the analyses (the language server, one `check` run), never global: two
+/// servers in one process share nothing. Both parts are bounded.
+#[derive(Default)]
+pub struct Cache {
+    people: std::sync::Mutex<Vec<Arc<PeopleInfo>>>,
+    pub(crate) blameless: rules::BlamelessMemo,
 }
 
-/// A citation, located in the postmortem's text.
-#[derive(Clone, Debug)]
-pub struct CiteRef {
-    /// Field path of the value holding it.
-    pub field: String,
-    pub span: Span,
-    pub name_span: Span,
-    pub kind: CiteKind,
+impl Cache {
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 
 pub struct Options<'a> {
@@ -42,6 +41,8 @@ pub struct Options<'a> {
     /// Overrides the config's locale.
     pub locale: Option<Locale>,
     pub inputs: &'a dyn InputSource,
+    /// Reused across analyses when given; without it everything is computed afresh.
+    pub cache: Option<&'a Cache>,
 }
 
 impl<'a> Options<'a> {
@@ -52,6 +53,7 @@ impl<'a> Options<'a> {
             config,
             locale: None,
             inputs: &DiskInputs,
+            cache: None,
         }
     }
 }
@@ -105,7 +107,7 @@ pub fn analyze_profiled(
     let inputs = parsed.root.as_ref().and_then(|r| load_inputs(r, opts));
     timing("inputs", t.elapsed());
     let t = std::time::Instant::now();
-    let people_info = people_info(&text, inputs.as_deref(), opts.config);
+    let people_info = people_info(&text, inputs.as_deref(), opts.config, opts.cache);
     let (people, roles) = (people_info.names.clone(), people_info.roles.clone());
     timing("people", t.elapsed());
     let t = std::time::Instant::now();
@@ -129,7 +131,15 @@ pub fn analyze_profiled(
         .unwrap_or_default();
     let citations = collect_citations(&scalars);
     timing("scalars+citations", t.elapsed());
-    let diagnostics = run_rules(&a, &citations, &scalars, &people_info, opts.config, timing);
+    let diagnostics = run_rules(
+        &a,
+        &citations,
+        &scalars,
+        &people_info,
+        opts.config,
+        opts.cache,
+        timing,
+    );
     drop(scalars);
     a.citations = citations;
     a.diagnostics = diagnostics;
@@ -149,9 +159,13 @@ pub struct PeopleInfo {
 /// @handles and e-mail addresses in the document; with roles from the report.
 /// Building this compiles a regex per name, so it is cached per distinct
 /// inputs and configuration (they change far less often than the document).
-fn people_info(text: &str, inputs: Option<&[InputEntry]>, config: &Config) -> Arc<PeopleInfo> {
+fn people_info(
+    text: &str,
+    inputs: Option<&[InputEntry]>,
+    config: &Config,
+    cache: Option<&Cache>,
+) -> Arc<PeopleInfo> {
     use std::hash::{Hash, Hasher};
-    static CACHE: std::sync::Mutex<Vec<Arc<PeopleInfo>>> = std::sync::Mutex::new(Vec::new());
     let entries = inputs.unwrap_or(&[]);
     let handles = rules::blameless::handles_in(text);
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -168,7 +182,7 @@ fn people_info(text: &str, inputs: Option<&[InputEntry]>, config: &Config) -> Ar
     )
         .hash(&mut h);
     let key = h.finish();
-    if let Ok(c) = CACHE.lock() {
+    if let Some(Ok(c)) = cache.map(|c| c.people.lock()) {
         if let Some(p) = c.iter().find(|p| p.key == key) {
             return p.clone();
         }
@@ -205,7 +219,7 @@ fn people_info(text: &str, inputs: Option<&[InputEntry]>, config: &Config) -> Ar
         people,
         key,
     });
-    if let Ok(mut c) = CACHE.lock() {
+    if let Some(Ok(mut c)) = cache.map(|c| c.people.lock()) {
         if c.len() >= 16 {
             c.remove(0);
         }
@@ -305,11 +319,17 @@ fn run_rules(
     scalars: &[rules::ScalarRec],
     people: &PeopleInfo,
     config: &Config,
+    cache: Option<&Cache>,
     timing: &mut dyn FnMut(&'static str, std::time::Duration),
 ) -> Vec<Diagnostic> {
     let t = std::time::Instant::now();
-    let blameless =
-        rules::blameless_hits(scalars, &people.people, people.key, &config.blameless.allow);
+    let blameless = rules::blameless_hits(
+        scalars,
+        &people.people,
+        people.key,
+        &config.blameless.allow,
+        cache.map(|c| &c.blameless),
+    );
     timing("blameless scan", t.elapsed());
     let t = std::time::Instant::now();
     let visits = a

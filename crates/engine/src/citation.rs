@@ -229,3 +229,13 @@ mod tests {
         assert_eq!(b.name_span, 1..7);
     }
 }
+
+/// A citation, located in the postmortem's text.
+#[derive(Clone, Debug)]
+pub struct CiteRef {
+    /// Field path of the value holding it.
+    pub field: String,
+    pub span: Span,
+    pub name_span: Span,
+    pub kind: CiteKind,
+}

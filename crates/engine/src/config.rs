@@ -6,6 +6,9 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Input files larger than this are not read (`[inputs] max_bytes`).
+pub const DEFAULT_MAX_BYTES: u64 = 1024 * 1024;
+
 pub const CONFIG_FILE: &str = ".postmortem-lsp.toml";
 
 /// A rule's configured level.
@@ -66,9 +69,7 @@ pub struct Config {
 
 impl Config {
     pub fn max_input_bytes(&self) -> u64 {
-        self.inputs
-            .max_bytes
-            .unwrap_or(crate::inputs::DEFAULT_MAX_BYTES)
+        self.inputs.max_bytes.unwrap_or(DEFAULT_MAX_BYTES)
     }
 
     /// The configured level for a rule, by code or by name.

@@ -242,7 +242,7 @@ pub fn insert_field(
 ) -> Option<Edit> {
     let pairs = map.as_map()?;
     let first = pairs.first()?;
-    let fpath = crate::rules::common::join(spath, f.name);
+    let fpath = crate::query::join(spath, f.name);
     let mut r = Render::new(locale, false);
     if map.flow {
         let lines = r.field(f, &fpath, 0);
@@ -403,7 +403,7 @@ pub fn attach_action_field_fixes(
     diags: &mut [Diagnostic],
 ) {
     let Some(root) = root else { return };
-    let items = crate::rules::common::items(root, "action_items");
+    let items = crate::query::items(root, "action_items");
     let Some(Kind::List(inner)) = schema::lookup("action_items").map(|f| &f.kind) else {
         return;
     };
@@ -426,7 +426,7 @@ pub fn attach_action_field_fixes(
         let Some(item) = items.get(i) else { continue };
         let edit = match item.pair(field) {
             None => insert_field(text, item, fields, f, "action_items", locale),
-            Some(p) if crate::rules::common::is_empty(p.value.as_ref()) => {
+            Some(p) if crate::query::is_empty(p.value.as_ref()) => {
                 fill_empty(text, p, &spath, locale)
             }
             Some(_) => None,
@@ -446,7 +446,7 @@ pub fn attach_action_field_fixes(
 pub fn next_action_id(text: &str, root: Option<&Node>) -> String {
     let mut max = 0u32;
     if let Some(r) = root {
-        for it in crate::rules::common::items(r, "action_items") {
+        for it in crate::query::items(r, "action_items") {
             if let Some(n) = it
                 .str_value_of("id")
                 .and_then(|id| id.trim().strip_prefix("AI-"))

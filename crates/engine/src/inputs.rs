@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// Default `[inputs] max_bytes`.
-pub const DEFAULT_MAX_BYTES: u64 = 1024 * 1024;
+pub use crate::config::DEFAULT_MAX_BYTES;
 
 /// A loaded input file.
 #[derive(Debug)]
@@ -354,4 +354,14 @@ mod tests {
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// A declared input (`inputs.report: report.md`).
+#[derive(Debug)]
+pub struct InputEntry {
+    pub name: String,
+    pub key_span: Span,
+    pub rel: String,
+    pub value_span: Span,
+    pub file: Result<Arc<InputFile>, InputError>,
 }

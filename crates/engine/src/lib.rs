@@ -21,6 +21,8 @@ pub mod fixes;
 pub mod i18n;
 pub mod ide;
 pub mod inputs;
+pub mod query;
 pub mod rules;
 pub mod schema;
+pub mod schema_json;
 pub mod slo;

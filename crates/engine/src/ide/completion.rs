@@ -141,7 +141,7 @@ fn keys(
         Kind::Map(fields) | Kind::TextOr(fields) => {
             let present = cursor::sibling_keys(&a.text, cur);
             for (i, f) in fields.iter().enumerate() {
-                let fpath = crate::rules::common::join(&spath, f.name);
+                let fpath = crate::query::join(&spath, f.name);
                 let is_present = present.iter().any(|k| k == f.name);
                 let rank = match (is_present, f.required) {
                     (false, true) => 0,

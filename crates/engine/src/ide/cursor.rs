@@ -337,7 +337,7 @@ pub fn container(ancestors: &[Step]) -> Option<(&'static Kind, String)> {
                     Kind::Map(fs) | Kind::TextOr(fs) => {
                         let f = fs.iter().find(|f| f.name == k)?;
                         kind = &f.kind;
-                        spath = crate::rules::common::join(&spath, k);
+                        spath = crate::query::join(&spath, k);
                     }
                     Kind::Dict(inner) => kind = inner,
                     _ => return None,

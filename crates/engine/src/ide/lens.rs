@@ -4,7 +4,8 @@
 
 use super::docs;
 use crate::analysis::Analysis;
-use crate::rules::{common, visit_scalars};
+use crate::query as common;
+use crate::rules::visit_scalars;
 use crate::text::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -61,10 +61,10 @@ pub fn child(
     match kind.map(unwrap_lists) {
         Some(Kind::Map(fs) | Kind::TextOr(fs)) => (
             fs.iter().find(|f| f.name == key).map(|f| &f.kind),
-            crate::rules::common::join(spath, key),
+            crate::query::join(spath, key),
         ),
         Some(Kind::Dict(inner)) => (Some(inner), spath.to_string()),
-        _ => (None, crate::rules::common::join(spath, key)),
+        _ => (None, crate::query::join(spath, key)),
     }
 }
 
@@ -94,7 +94,7 @@ fn walk<'a>(
                 }
                 hit.chain.push(p.span.clone());
                 let (ck, cs) = child(kind, spath, &p.key.value);
-                hit.path = crate::rules::common::join(path, &p.key.value);
+                hit.path = crate::query::join(path, &p.key.value);
                 hit.spath = cs.clone();
                 hit.kind = ck;
                 hit.pair = Some(p);

@@ -2,9 +2,10 @@
 //! doc comment becomes `postmortem-lsp explain` output, hover text and its
 //! section of `docs/rules.md`. [`REGISTRY`] lists them all.
 
-use crate::analysis::{CiteRef, InputEntry};
+use crate::citation::CiteRef;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Locale, Severity};
+use crate::inputs::InputEntry;
 use crate::schema::{Field, Kind};
 use crate::syntax::{Node, Parsed, Scalar, Value};
 use crate::text::Span;
@@ -233,6 +234,7 @@ pub fn blameless_hits(
     people: &blameless::People,
     people_key: u64,
     allow: &[String],
+    memo: Option<&BlamelessMemo>,
 ) -> Vec<BlamelessHit> {
     let mut out = Vec::new();
     for rec in scalars {
@@ -258,7 +260,10 @@ pub fn blameless_hits(
         } else {
             blameless::FieldKind::from_field(&rec.path)
         };
-        for f in checked(&s.value, kind, people, people_key).iter().cloned() {
+        for f in checked(&s.value, kind, people, people_key, memo)
+            .iter()
+            .cloned()
+        {
             let matched = s.value.get(f.range.clone()).unwrap_or("");
             if allow.iter().any(|w| {
                 w.eq_ignore_ascii_case(matched.trim())
@@ -276,33 +281,47 @@ pub fn blameless_hits(
     out
 }
 
-/// `blameless::check_text`, memoised: while typing, one value changes at a
-/// time, so every other value's findings come from here. Keyed by the set of
+type MemoMap = std::collections::HashMap<
+    (u64, blameless::FieldKind, String),
+    std::sync::Arc<Vec<blameless::Finding>>,
+>;
+
+/// Blameless findings per value: while typing, one value changes at a time,
+/// so every other value's findings come from here. Keyed by the set of
 /// people (their names and roles decide the findings), the kind and the text.
+/// Part of [`crate::analysis::Cache`].
+#[derive(Default)]
+pub struct BlamelessMemo(std::sync::Mutex<(MemoMap, usize)>);
+
+impl BlamelessMemo {
+    /// Bounds the memo by bytes too: typing in a long value adds a key of that
+    /// length per keystroke.
+    const MAX_BYTES: usize = 16 * 1024 * 1024;
+    const MAX_ENTRIES: usize = 50_000;
+}
+
+/// `blameless::check_text`, through the memo when there is one.
 fn checked(
     text: &str,
     kind: blameless::FieldKind,
     people: &blameless::People,
     people_key: u64,
+    memo: Option<&BlamelessMemo>,
 ) -> std::sync::Arc<Vec<blameless::Finding>> {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex};
-    type Map = HashMap<(u64, blameless::FieldKind, String), Arc<Vec<blameless::Finding>>>;
-    /// The memo and the bytes of text it holds.
-    static MEMO: Mutex<Option<(Map, usize)>> = Mutex::new(None);
-    /// Bounds the memo by bytes too: typing in a long value adds a key of that
-    /// length per keystroke.
-    const MAX_BYTES: usize = 16 * 1024 * 1024;
+    use std::sync::Arc;
+    let Some(memo) = memo else {
+        return Arc::new(blameless::check_text(text, kind, people));
+    };
     let key = (people_key, kind, text.to_string());
-    if let Ok(mut m) = MEMO.lock() {
-        if let Some(f) = m.get_or_insert_with(Default::default).0.get(&key) {
+    if let Ok(m) = memo.0.lock() {
+        if let Some(f) = m.0.get(&key) {
             return f.clone();
         }
     }
     let found = Arc::new(blameless::check_text(text, kind, people));
-    if let Ok(mut m) = MEMO.lock() {
-        let (m, bytes) = m.get_or_insert_with(Default::default);
-        if m.len() >= 50_000 || *bytes + text.len() > MAX_BYTES {
+    if let Ok(mut m) = memo.0.lock() {
+        let (m, bytes) = &mut *m;
+        if m.len() >= BlamelessMemo::MAX_ENTRIES || *bytes + text.len() > BlamelessMemo::MAX_BYTES {
             m.clear();
             *bytes = 0;
         }
@@ -546,7 +565,7 @@ fn walk<'n>(
             key_span: key_span.clone(),
         });
     }
-    if common::is_todo(node) {
+    if crate::query::is_todo(node) {
         return;
     }
     let (pl, sl) = (path.len(), spath.len());

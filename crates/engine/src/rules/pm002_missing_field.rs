@@ -39,7 +39,7 @@ impl Rule for MissingField {
                 return;
             };
             for f in fields.iter().filter(|f| f.required) {
-                let fs = super::common::join(spath, f.name);
+                let fs = crate::query::join(spath, f.name);
                 if owned_by_specific_rule(&fs) || node.pair(f.name).is_some() {
                     continue;
                 }

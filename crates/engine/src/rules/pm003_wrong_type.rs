@@ -44,7 +44,7 @@ impl Rule for WrongType {
             else {
                 return;
             };
-            if super::common::is_todo(node) || node.is_null() {
+            if crate::query::is_todo(node) || node.is_null() {
                 return;
             }
             let ok = match (&node.value, kind) {

@@ -1,6 +1,7 @@
-use super::common::{did_you_mean, owned_by_specific_rule};
+use super::common::owned_by_specific_rule;
 use super::{Context, Rule, RuleMeta, Visit};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::query::did_you_mean;
 use crate::schema::Kind;
 
 crate::declare_rule! {

@@ -1,6 +1,6 @@
-use super::common::did_you_mean;
 use super::{Context, Rule, RuleMeta, Visit};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::query::did_you_mean;
 
 crate::declare_rule! {
     /// A key the schema does not know, usually a typo.
@@ -30,7 +30,7 @@ impl Rule for UnknownField {
                 if fields.iter().any(|f| f.name == key) || key.is_empty() {
                     continue;
                 }
-                let at = super::common::join(path, key);
+                let at = crate::query::join(path, key);
                 let present: Vec<&str> = pairs.iter().map(|q| q.key.value.as_str()).collect();
                 let candidates = fields
                     .iter()

@@ -1,6 +1,7 @@
-use super::common::{is_empty, owned_by_specific_rule};
+use super::common::owned_by_specific_rule;
 use super::{Context, Rule, RuleMeta, Visit};
 use crate::diagnostic::Diagnostic;
+use crate::query::is_empty;
 
 crate::declare_rule! {
     /// A required field is present but empty.
@@ -31,7 +32,7 @@ impl Rule for EmptyValue {
                 return;
             };
             for f in fields.iter().filter(|f| f.required) {
-                let fs = super::common::join(spath, f.name);
+                let fs = crate::query::join(spath, f.name);
                 if owned_by_specific_rule(&fs) || COUNTED.contains(&fs.as_str()) {
                     continue;
                 }
@@ -41,7 +42,7 @@ impl Rule for EmptyValue {
                 if !is_empty(pair.value.as_ref()) {
                     continue;
                 }
-                let at = super::common::join(path, f.name);
+                let at = crate::query::join(path, f.name);
                 out.push(Diagnostic::new(
                     self.meta().code,
                     self.meta().default_severity,

@@ -21,11 +21,11 @@ impl Rule for DuplicateKey {
                     for (i, p) in pairs.iter().enumerate() {
                         let key = &p.key.value;
                         if pairs[..i].iter().any(|q| &q.key.value == key) {
-                            let at = super::common::join(path, key);
+                            let at = crate::query::join(path, key);
                             out.push(Diagnostic::new(DuplicateKey::META.code, DuplicateKey::META.default_severity, p.key.span.clone(), at, crate::tr!(cx, "`{key}` appears twice here; YAML keeps only one of them. Merge the two entries.", "`{key}` 在此重複出現;YAML 只會保留其中一個。請合併兩筆內容。")));
                         }
                         if let Some(v) = &p.value {
-                            go(v, &super::common::join(path, key), cx, out);
+                            go(v, &crate::query::join(path, key), cx, out);
                         }
                     }
                 }

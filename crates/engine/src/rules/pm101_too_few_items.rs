@@ -19,7 +19,7 @@ impl Rule for TooFewItems {
         let Some(root) = cx.root else { return };
         for key in ["what_went_well", "what_went_wrong"] {
             let Some(pair) = root.pair(key) else { continue };
-            if pair.value.as_ref().is_some_and(super::common::is_todo) {
+            if pair.value.as_ref().is_some_and(crate::query::is_todo) {
                 continue;
             }
             let n = pair

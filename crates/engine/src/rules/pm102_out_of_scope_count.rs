@@ -23,7 +23,7 @@ impl Rule for OutOfScopeCount {
         if pair
             .value
             .as_ref()
-            .is_some_and(|v| super::common::is_todo(v) || (v.as_seq().is_none() && !v.is_null()))
+            .is_some_and(|v| crate::query::is_todo(v) || (v.as_seq().is_none() && !v.is_null()))
         {
             return;
         }

@@ -17,7 +17,7 @@ impl Rule for TooManyActionItems {
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(root) = cx.root else { return };
-        let items = super::common::items(root, "action_items");
+        let items = crate::query::items(root, "action_items");
         let n = items.len();
         for (i, item) in items.iter().enumerate().skip(5) {
             let span = item

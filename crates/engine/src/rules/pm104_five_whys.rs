@@ -32,7 +32,7 @@ impl Rule for FiveWhys {
             if rc.as_map().is_some() {
                 let span = cx
                     .root
-                    .and_then(|r| super::common::section_key(r, "root_cause"))
+                    .and_then(|r| crate::query::section_key(r, "root_cause"))
                     .unwrap_or(rc.span.clone());
                 out.push(Diagnostic::new(code, sev, span, "root_cause", crate::tr!(cx, "`root_cause` has no `five_whys`. Add why_1 (symptom) to why_5 (organisational gap).", "`root_cause` 缺少 `five_whys`。請補上 why_1(症狀)到 why_5(組織/流程缺口)。")));
             }
@@ -52,7 +52,7 @@ impl Rule for FiveWhys {
             ));
             return;
         };
-        if super::common::is_todo(v) {
+        if crate::query::is_todo(v) {
             return;
         }
         let Some(items) = v.as_seq() else { return }; // PM003
@@ -92,7 +92,7 @@ impl Rule for FiveWhys {
                         p.key.value
                     ),
                 ));
-            } else if super::common::is_empty(p.value.as_ref()) {
+            } else if crate::query::is_empty(p.value.as_ref()) {
                 out.push(Diagnostic::new(
                     code,
                     sev,

@@ -23,7 +23,7 @@ impl Rule for ActionId {
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(root) = cx.root else { return };
-        let items = super::common::items(root, "action_items");
+        let items = crate::query::items(root, "action_items");
         // One fix for all: renumber every id in order.
         let renumber: Vec<Edit> = items
             .iter()

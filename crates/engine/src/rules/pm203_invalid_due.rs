@@ -36,10 +36,7 @@ impl Rule for InvalidDue {
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(root) = cx.root else { return };
-        for (i, it) in super::common::items(root, "action_items")
-            .iter()
-            .enumerate()
-        {
+        for (i, it) in crate::query::items(root, "action_items").iter().enumerate() {
             let Some(s) = it.get("due").and_then(|n| n.as_scalar()) else {
                 continue;
             };

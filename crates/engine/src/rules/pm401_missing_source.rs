@@ -44,7 +44,7 @@ impl Rule for MissingSource {
                 None => out.push(Diagnostic::new(code, sev, anchor, path.clone(), crate::tr!(cx, "`{path}` has no `source`. Cite the input it rests on, e.g. `source: \"[report §4]\"`, or mark it `[source unstated, needs confirmation]`.", "`{path}` 缺少 `source`。請引用依據的輸入,例如 `source: \"[report §4]\"`,或標示 `[來源未明示,需確認]`。"))),
                 Some(p) => {
                     let v = p.value.as_ref();
-                    if v.is_some_and(super::common::is_todo) {
+                    if v.is_some_and(crate::query::is_todo) {
                         return;
                     }
                     let span = p.value_or_key_span();
@@ -70,9 +70,9 @@ impl Rule for MissingSource {
             }
         }
         for key in ["what_went_well", "what_went_wrong"] {
-            for (i, it) in super::common::items(root, key).iter().enumerate() {
+            for (i, it) in crate::query::items(root, key).iter().enumerate() {
                 let Some(s) = it.as_scalar() else { continue };
-                if s.is_null() || super::common::is_todo(it) || has_citation(cx, &it.span) {
+                if s.is_null() || crate::query::is_todo(it) || has_citation(cx, &it.span) {
                     continue;
                 }
                 out.push(Diagnostic::new(code, sev, it.span.clone(), format!("{key}[{i}]"), crate::tr!(cx, "This signal has no citation. End it with the evidence, e.g. `[metrics §2]`, or `[source unstated, needs confirmation]`.", "此訊號沒有引用。請在句末附上證據,例如 `[metrics §2]`,或 `[來源未明示,需確認]`。")));

@@ -47,7 +47,7 @@ impl Rule for UnresolvedSource {
                             names.join(", ")
                         };
                         let mut d = Diagnostic::new(code, sev, c.name_span.clone(), c.field.clone(), crate::tr!(cx, "`{input}` is not one of the inputs ({known}). Cite a declared input, or add `{input}: FILE` under `inputs`.", "`{input}` 不在 inputs 中({known})。請引用已宣告的輸入,或在 `inputs` 下加上 `{input}: 檔案`。"));
-                        if let Some(sug) = super::common::did_you_mean(input, names.iter().copied())
+                        if let Some(sug) = crate::query::did_you_mean(input, names.iter().copied())
                         {
                             d.fixes.push(Fix {
                                 title: format!("Cite `{sug}`"),

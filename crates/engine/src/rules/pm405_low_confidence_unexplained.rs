@@ -38,7 +38,7 @@ impl Rule for LowConfidenceUnexplained {
             };
             let has_note = find(root, parent)
                 .and_then(|n| n.get("confidence_note"))
-                .is_some_and(|n| !super::common::is_empty(Some(n)));
+                .is_some_and(|n| !crate::query::is_empty(Some(n)));
             if has_note {
                 continue;
             }

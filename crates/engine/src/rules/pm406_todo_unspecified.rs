@@ -17,7 +17,7 @@ impl Rule for TodoUnspecified {
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         cx.each_scalar(&mut |path, _, s| {
-            for (r, what) in super::common::todos(&s.value) {
+            for (r, what) in crate::query::todos(&s.value) {
                 if what.is_some() {
                     continue;
                 }

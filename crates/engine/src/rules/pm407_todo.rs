@@ -17,7 +17,7 @@ impl Rule for Todo {
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         cx.each_scalar(&mut |path, _, s| {
-            for (r, what) in super::common::todos(&s.value) {
+            for (r, what) in crate::query::todos(&s.value) {
                 let Some(what) = what else { continue };
                 out.push(Diagnostic::new(
                     self.meta().code,

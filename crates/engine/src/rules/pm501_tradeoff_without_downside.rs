@@ -17,7 +17,7 @@ impl Rule for TradeoffWithoutDownside {
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(root) = cx.root else { return };
-        for (i, it) in super::common::items(root, "systemic_changes")
+        for (i, it) in crate::query::items(root, "systemic_changes")
             .iter()
             .enumerate()
         {
@@ -27,7 +27,7 @@ impl Rule for TradeoffWithoutDownside {
                 .map_or(it.span.clone(), |p| p.key.span.clone());
             let missing: Vec<&str> = ["cost", "risk_if_skipped"]
                 .into_iter()
-                .filter(|k| super::common::is_empty(it.get(k)))
+                .filter(|k| crate::query::is_empty(it.get(k)))
                 .collect();
             if missing.is_empty() {
                 continue;

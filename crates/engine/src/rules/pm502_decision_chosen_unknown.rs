@@ -23,10 +23,7 @@ impl Rule for DecisionChosenUnknown {
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(root) = cx.root else { return };
-        for (i, it) in super::common::items(root, "decision_log")
-            .iter()
-            .enumerate()
-        {
+        for (i, it) in crate::query::items(root, "decision_log").iter().enumerate() {
             let Some(chosen) = it.get("chosen").and_then(|c| c.as_scalar()) else {
                 continue;
             };
@@ -37,7 +34,7 @@ impl Rule for DecisionChosenUnknown {
             }
             let list = opts.join(", ");
             let mut d = Diagnostic::new(self.meta().code, self.meta().default_severity, chosen.span.clone(), format!("decision_log[{i}].chosen"), crate::tr!(cx, "`{c}` is not among the options considered ({list}). Choose one of them, or add it to `options_considered`.", "`{c}` 不在考慮過的選項中({list})。請選其中之一,或把它加入 `options_considered`。"));
-            if let Some(sug) = super::common::did_you_mean(c, opts.iter().copied()) {
+            if let Some(sug) = crate::query::did_you_mean(c, opts.iter().copied()) {
                 d.fixes.push(Fix {
                     title: format!("Replace with `{sug}`"),
                     edits: vec![Edit {

@@ -16,10 +16,7 @@ impl Rule for DecisionUnexplainedRejection {
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(root) = cx.root else { return };
-        for (i, it) in super::common::items(root, "decision_log")
-            .iter()
-            .enumerate()
-        {
+        for (i, it) in crate::query::items(root, "decision_log").iter().enumerate() {
             let Some(chosen) = it.str_value_of("chosen") else {
                 continue;
             };
@@ -34,7 +31,7 @@ impl Rule for DecisionUnexplainedRejection {
                 }
                 if reasons
                     .and_then(|r| r.get(name))
-                    .is_some_and(|r| !super::common::is_empty(Some(r)))
+                    .is_some_and(|r| !crate::query::is_empty(Some(r)))
                 {
                     continue;
                 }

@@ -31,7 +31,7 @@ impl Rule for BudgetBurnNeedsP0 {
         if pct <= 20.0 {
             return;
         }
-        let has_p0 = super::common::items(root, "action_items").iter().any(|it| {
+        let has_p0 = crate::query::items(root, "action_items").iter().any(|it| {
             it.str_value_of("severity")
                 .is_some_and(|s| s.trim() == "P0")
         });

@@ -23,12 +23,12 @@ impl Rule for PreventionCoverage {
         }
         let pc = root.get("prevention_categories");
         let covered = |c: &str| {
-            super::common::items(root, "action_items")
+            crate::query::items(root, "action_items")
                 .iter()
                 .any(|it| it.str_value_of("category") == Some(c))
                 || pc
                     .and_then(|p| p.get(c))
-                    .is_some_and(|l| !super::common::is_empty(Some(l)))
+                    .is_some_and(|l| !crate::query::is_empty(Some(l)))
         };
         let missing: Vec<&str> = PREVENTION_CATEGORIES
             .iter()

@@ -1,7 +1,7 @@
 //! `postmortem-lsp check`.
 
 use super::output::{self, FileReport, Format};
-use crate::analysis::{analyze, Options};
+use crate::analysis::{analyze, Cache, Options};
 use crate::config::Config;
 use crate::diagnostic::Locale;
 use std::path::{Path, PathBuf};
@@ -153,6 +153,8 @@ pub fn check_files(
         .map_or(1, |n| n.get())
         .min(files.len())
         .max(1);
+    // One cache for the run: postmortems of one incident share their inputs' people.
+    let cache = Cache::new();
     let mut slots: Vec<Option<FileReport>> = (0..files.len()).map(|_| None).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::new());
@@ -161,7 +163,7 @@ pub fn check_files(
             s.spawn(|| loop {
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let Some(f) = files.get(i) else { break };
-                let r = check_one(f, root, locale);
+                let r = check_one(f, root, locale, &cache);
                 if let Ok(mut v) = results.lock() {
                     v.push((i, r));
                 }
@@ -174,7 +176,12 @@ pub fn check_files(
     slots.into_iter().flatten().collect()
 }
 
-fn check_one(path: &Path, root: Option<&Path>, locale: Option<Locale>) -> FileReport {
+fn check_one(
+    path: &Path,
+    root: Option<&Path>,
+    locale: Option<Locale>,
+    cache: &Cache,
+) -> FileReport {
     // Reading a FIFO or a device would block or never end.
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
         return FileReport::io_error(
@@ -206,6 +213,7 @@ fn check_one(path: &Path, root: Option<&Path>, locale: Option<Locale>) -> FileRe
     opts.path = Some(&abs);
     opts.root = root_abs.as_deref();
     opts.locale = locale;
+    opts.cache = Some(cache);
     let a = analyze(text, &opts);
     FileReport::new(path, a, config.problems.clone())
 }

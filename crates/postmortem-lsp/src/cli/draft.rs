@@ -3,7 +3,7 @@
 //! them like the language server does, and prints them (or writes them into
 //! the file, atomically, only when they pass).
 
-use crate::analysis::{analyze, Analysis, Options};
+use crate::analysis::{analyze, Analysis, Cache, Options};
 use crate::claude::StreamProgress;
 use crate::config::Config;
 use crate::diagnostic::Locale;
@@ -151,8 +151,10 @@ pub fn run(args: &[String]) -> i32 {
         let abs = abs.clone();
         let root = root.clone();
         let locale = a.locale;
+        let cache = Cache::new();
         move |t: String| -> Analysis {
             let mut o = Options::new(&config);
+            o.cache = Some(&cache);
             o.path = Some(&abs);
             o.root = Some(&root);
             o.locale = locale;

@@ -81,7 +81,7 @@ pub fn run(args: &[String]) -> i32 {
         print!("{t}");
         return 0;
     }
-    let sug = crate::rules::common::did_you_mean(
+    let sug = postmortem_engine::query::did_you_mean(
         what,
         REGISTRY.iter().map(|r| r.meta().name).chain(
             schema::all_paths()

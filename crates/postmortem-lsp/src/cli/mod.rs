@@ -43,7 +43,7 @@ pub fn main() -> i32 {
         "serve" => crate::lsp::run_stdio(),
         "check" => check::run(rest),
         "schema" => {
-            let s = crate::schema::json_schema();
+            let s = postmortem_engine::schema_json::json_schema();
             let text = serde_json::to_string_pretty(&s).unwrap_or_default();
             let _ = writeln!(std::io::stdout(), "{text}");
             0

@@ -9,7 +9,7 @@
 
 use super::documents::InputCache;
 use super::server::{Backend, State};
-use crate::analysis::{analyze, Analysis, Options};
+use crate::analysis::{analyze, Analysis, Cache, Options};
 use crate::claude::StreamProgress;
 use crate::config::Config;
 use crate::diagnostic::Locale;
@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
 use tower_lsp_server::jsonrpc::{self, Result};
 use tower_lsp_server::ls_types::*;
@@ -62,24 +62,57 @@ impl DraftCaps {
     }
 }
 
-/// Drafts running now, by progress token (unique in the process), with the
-/// document each one drafts for.
-type Running = Mutex<HashMap<String, (Uri, CancellationToken)>>;
-
-fn running() -> &'static Running {
-    static RUNNING: OnceLock<Running> = OnceLock::new();
-    RUNNING.get_or_init(|| Mutex::new(HashMap::new()))
+/// Drafts running now in one server, by progress token, with the document
+/// each one drafts for. Owned by the [`Backend`]: two servers in one process
+/// share nothing.
+#[derive(Default)]
+pub(crate) struct Drafts {
+    running: Mutex<HashMap<String, (Uri, CancellationToken)>>,
+    next: AtomicU64,
 }
 
-/// Stops every draft of a document (it was closed: nobody will see the
-/// result, so no more tokens are spent on it).
-pub fn cancel_for_document(uri: &Uri) {
-    if let Ok(r) = running().lock() {
-        for (u, c) in r.values() {
-            if u == uri {
-                c.cancel();
+impl Drafts {
+    /// Stops every draft of a document (it was closed: nobody will see the
+    /// result, so no more tokens are spent on it).
+    pub fn cancel_for_document(&self, uri: &Uri) {
+        if let Ok(r) = self.running.lock() {
+            for (u, c) in r.values() {
+                if u == uri {
+                    c.cancel();
+                }
             }
         }
+    }
+
+    fn cancel_token(&self, t: &NumberOrString) {
+        let token = self
+            .running
+            .lock()
+            .ok()
+            .and_then(|r| r.get(&token_key(t)).map(|(_, c)| c.clone()));
+        if let Some(c) = token {
+            c.cancel();
+        }
+    }
+
+    fn register(&self, t: &NumberOrString, uri: &Uri, cancel: CancellationToken) {
+        if let Ok(mut r) = self.running.lock() {
+            r.insert(token_key(t), (uri.clone(), cancel));
+        }
+    }
+
+    fn unregister(&self, t: &NumberOrString) {
+        if let Ok(mut r) = self.running.lock() {
+            r.remove(&token_key(t));
+        }
+    }
+
+    fn new_token(&self) -> NumberOrString {
+        NumberOrString::String(format!(
+            "postmortem-draft-{}-{}",
+            std::process::id(),
+            self.next.fetch_add(1, Ordering::Relaxed) + 1
+        ))
     }
 }
 
@@ -88,27 +121,6 @@ fn token_key(t: &NumberOrString) -> String {
         NumberOrString::Number(n) => format!("n:{n}"),
         NumberOrString::String(s) => format!("s:{s}"),
     }
-}
-
-fn register(t: &NumberOrString, uri: &Uri, cancel: CancellationToken) {
-    if let Ok(mut r) = running().lock() {
-        r.insert(token_key(t), (uri.clone(), cancel));
-    }
-}
-
-fn unregister(t: &NumberOrString) {
-    if let Ok(mut r) = running().lock() {
-        r.remove(&token_key(t));
-    }
-}
-
-fn new_token() -> NumberOrString {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NumberOrString::String(format!(
-        "postmortem-draft-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ))
 }
 
 /// Cancels the draft when the request that waits for it is dropped
@@ -127,13 +139,7 @@ impl Backend {
     /// `window/workDoneProgress/cancel`: stops the draft reporting on that token
     /// (closing its HTTP stream). Registered as a custom method in `lsp::serve`.
     pub async fn work_done_progress_cancel(&self, params: WorkDoneProgressCancelParams) {
-        let token = running()
-            .lock()
-            .ok()
-            .and_then(|r| r.get(&token_key(&params.token)).map(|(_, c)| c.clone()));
-        if let Some(c) = token {
-            c.cancel();
-        }
+        self.drafts.cancel_token(&params.token);
     }
 }
 
@@ -321,22 +327,24 @@ pub(crate) async fn execute(
         _ => Job::Review,
     };
     let client_token = params.work_done_progress_params.work_done_token.clone();
-    let token = client_token.clone().unwrap_or_else(new_token);
+    let token = client_token.clone().unwrap_or_else(|| b.drafts.new_token());
     let cancel = CancellationToken::new();
-    register(&token, &uri, cancel.clone());
+    b.drafts.register(&token, &uri, cancel.clone());
     let ctx = Ctx {
         client: b.client.clone(),
         state: b.state.clone(),
         inputs: b.inputs.clone(),
+        cache: b.cache.clone(),
         uri,
         token: token.clone(),
         create_progress: client_token.is_none(),
         cancel: cancel.clone(),
     };
+    let drafts = b.drafts.clone();
     let handle = tokio::spawn(async move {
         let token = ctx.token.clone();
         run(ctx, job).await;
-        unregister(&token);
+        drafts.unregister(&token);
     });
     if client_token.is_some() {
         // Client-created progress lives as long as this request: keep it open
@@ -352,6 +360,7 @@ struct Ctx {
     client: Client,
     state: Arc<Mutex<State>>,
     inputs: Arc<InputCache>,
+    cache: Arc<Cache>,
     uri: Uri,
     token: NumberOrString,
     create_progress: bool,
@@ -453,6 +462,7 @@ impl Snapshot {
     fn analyzer(
         &self,
         inputs: Arc<InputCache>,
+        cache: Arc<Cache>,
     ) -> impl Fn(String) -> Analysis + Send + Sync + 'static {
         let config = self.config.clone();
         let path = self.path.clone();
@@ -465,6 +475,7 @@ impl Snapshot {
                 o.root = root.as_deref();
                 o.locale = locale;
                 o.inputs = &*inputs;
+                o.cache = Some(&cache);
                 analyze(text, &o)
             };
             // A full analysis takes a while on a large document: let the
@@ -665,7 +676,7 @@ async fn draft_and_apply(
     draft::check_file_base_url(&snap.config, snap.base_url_from_editor).map_err(fail)?;
     let cfg = draft::claude_config(&snap.config, snap.api_key.as_deref()).map_err(fail)?;
     let model = cfg.model.clone();
-    let an = snap.analyzer(ctx.inputs.clone());
+    let an = snap.analyzer(ctx.inputs.clone(), ctx.cache.clone());
     let base_dir = snap
         .path
         .as_deref()

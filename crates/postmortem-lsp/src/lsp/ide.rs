@@ -4,12 +4,12 @@
 //! only to clone the document's `Arc<Analysis>`.
 
 use super::convert;
-use super::server::{Backend, State};
+use super::server::Backend;
 use crate::analysis::Analysis;
 use crate::ide::{self, completion::ItemKind, outline, Format};
 use crate::text::{Encoding, Pos};
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::Arc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
@@ -25,7 +25,7 @@ pub const TRIGGERS: &[&str] = &["[", "§", " ", ":", "-", ","];
 
 /// What the client supports, read from `initialize`.
 #[derive(Clone, Copy, Debug)]
-struct Features {
+pub(crate) struct Features {
     snippets: bool,
     completion_markdown: bool,
     /// Documentation can be sent later, on `completionItem/resolve`.
@@ -44,23 +44,8 @@ impl Default for Features {
     }
 }
 
-/// Client features per server instance (several run in one test process),
-/// keyed by the server's state.
-type FeatureTable = Mutex<Vec<(Weak<Mutex<State>>, Features)>>;
-
-fn features_table() -> &'static FeatureTable {
-    static T: OnceLock<FeatureTable> = OnceLock::new();
-    T.get_or_init(|| Mutex::new(Vec::new()))
-}
-
 fn features(b: &Backend) -> Features {
-    let Ok(t) = features_table().lock() else {
-        return Features::default();
-    };
-    t.iter()
-        .find(|(w, _)| w.as_ptr() == Arc::as_ptr(&b.state))
-        .map(|(_, f)| *f)
-        .unwrap_or_default()
+    b.state().ide
 }
 
 /// The completion options for `initialize`; also records the client's
@@ -83,10 +68,7 @@ pub(crate) fn completion_provider(b: &Backend, caps: &ClientCapabilities) -> Com
             .and_then(|d| d.hierarchical_document_symbol_support)
             .unwrap_or(false),
     };
-    if let Ok(mut t) = features_table().lock() {
-        t.retain(|(w, _)| w.strong_count() > 0 && w.as_ptr() != Arc::as_ptr(&b.state));
-        t.push((Arc::downgrade(&b.state), f));
-    }
+    b.state().ide = f;
     CompletionOptions {
         resolve_provider: Some(true),
         trigger_characters: Some(TRIGGERS.iter().map(|s| s.to_string()).collect()),

@@ -1,6 +1,6 @@
 use super::convert;
 use super::documents::{char_index, ConfigCache, Document, InputCache};
-use crate::analysis::{analyze, Analysis, Options};
+use crate::analysis::{analyze, Analysis, Cache, Options};
 use crate::config::Config;
 use crate::diagnostic::Locale;
 use crate::text::Encoding;
@@ -27,12 +27,18 @@ pub(crate) struct State {
     pub watch_dynamic: bool,
     /// Client capabilities the Claude drafting commands use.
     pub draft: super::draft::DraftCaps,
+    /// Client features the editor computations use (from `initialize`).
+    pub ide: super::ide::Features,
 }
 
 pub struct Backend {
     pub(crate) client: Client,
     pub(crate) state: Arc<Mutex<State>>,
     pub(crate) inputs: Arc<InputCache>,
+    /// People and blameless findings reused across this server's analyses.
+    pub(crate) cache: Arc<Cache>,
+    /// Claude drafts running now, for cancel.
+    pub(crate) drafts: Arc<super::draft::Drafts>,
 }
 
 impl Backend {
@@ -41,6 +47,8 @@ impl Backend {
             client,
             state: Arc::new(Mutex::new(State::default())),
             inputs: Arc::new(InputCache::default()),
+            cache: Arc::new(Cache::new()),
+            drafts: Arc::default(),
         }
     }
 
@@ -77,6 +85,7 @@ impl Backend {
             st.locale
         };
         opts.inputs = &*self.inputs;
+        opts.cache = Some(&self.cache);
         analyze(text, &opts)
     }
 
@@ -404,7 +413,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        super::draft::cancel_for_document(&params.text_document.uri);
+        self.drafts.cancel_for_document(&params.text_document.uri);
         let existed = self
             .state()
             .docs

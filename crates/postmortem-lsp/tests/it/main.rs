@@ -17,3 +17,4 @@ mod hardening_inputs;
 mod hardening_rpc;
 mod lsp;
 mod lsp_ide;
+mod tidy;
