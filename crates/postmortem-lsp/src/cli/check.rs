@@ -6,60 +6,24 @@ use crate::config::Config;
 use crate::diagnostic::Locale;
 use std::path::{Path, PathBuf};
 
-struct Args {
+/// `postmortem-lsp check [PATHS…]`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Postmortem files, or folders searched for postmortem.yaml and *.postmortem.yaml.
+    #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "text")]
     format: Format,
-    deny_warnings: bool,
+    /// `--deny warnings`: exit 1 on warnings too.
+    #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
+    deny: Option<String>,
+    /// The workspace root that input files must stay inside (default: discovered).
+    #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
+    /// Language of the messages: en or zh-TW.
+    #[arg(long, value_parser = super::parse_locale)]
     locale: Option<Locale>,
-}
-
-fn parse(args: &[String]) -> Result<Args, String> {
-    let mut a = Args {
-        paths: Vec::new(),
-        format: Format::Text,
-        deny_warnings: false,
-        root: None,
-        locale: None,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or(format!("`{name}` needs a value"))
-        };
-        match flag {
-            "--format" | "-f" => {
-                let v = value("--format")?;
-                a.format = Format::parse(&v).ok_or(format!(
-                    "unknown format `{v}`; use text, json, sarif or github"
-                ))?;
-            }
-            "--deny" => {
-                let v = value("--deny")?;
-                if v != "warnings" {
-                    return Err(format!(
-                        "`--deny {v}` is not supported; use `--deny warnings`"
-                    ));
-                }
-                a.deny_warnings = true;
-            }
-            "--root" => a.root = Some(PathBuf::from(value("--root")?)),
-            "--locale" => a.locale = Some(Locale::from_tag(&value("--locale")?)),
-            f if f.starts_with('-') => return Err(format!("unknown option `{f}`")),
-            p => a.paths.push(PathBuf::from(p)),
-        }
-    }
-    if a.paths.is_empty() {
-        a.paths.push(PathBuf::from("."));
-    }
-    Ok(a)
 }
 
 /// Postmortems under `dir` (skipping hidden folders, target and node_modules).
@@ -88,14 +52,7 @@ pub fn find_postmortems(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<(
     Ok(())
 }
 
-pub fn run(args: &[String]) -> i32 {
-    let a = match parse(args) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("postmortem-lsp check: {e}.\n\n{}", super::USAGE);
-            return 2;
-        }
-    };
+pub fn run(a: Args) -> i32 {
     let mut files = Vec::new();
     for p in &a.paths {
         if p.is_dir() {
@@ -136,7 +93,7 @@ pub fn run(args: &[String]) -> i32 {
     }
     if io_failed {
         2
-    } else if summary.errors > 0 || (a.deny_warnings && summary.warnings > 0) {
+    } else if summary.errors > 0 || (a.deny.is_some() && summary.warnings > 0) {
         1
     } else {
         0

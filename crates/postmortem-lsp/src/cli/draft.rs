@@ -12,59 +12,43 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use tokio_util::sync::CancellationToken;
 
-#[derive(Debug, Default)]
-struct Args {
-    file: Option<PathBuf>,
+/// `postmortem-lsp draft FILE (--section S | --all-missing | --review)`.
+#[derive(clap::Args, Debug)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["section", "all_missing", "review"])))]
+pub struct Args {
+    /// The postmortem to draft into.
+    file: PathBuf,
+    /// The section to draft (e.g. root_cause, action_items).
+    #[arg(long, short = 's', value_name = "SECTION")]
     section: Option<String>,
+    /// Draft every section that is missing, then the `verify` review.
+    #[arg(long)]
     all_missing: bool,
+    /// Draft the `verify` review only.
+    #[arg(long)]
     review: bool,
+    /// Write into FILE after the checks pass (instead of printing YAML).
+    #[arg(long, short = 'w')]
     write: bool,
+    /// With --write: replace a section that already has content.
+    #[arg(long, requires = "write")]
     replace: bool,
+    /// The workspace root that input files must stay inside (default: discovered).
+    #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
+    /// Language of the messages and the draft: en or zh-TW.
+    #[arg(long, value_parser = super::parse_locale)]
     locale: Option<Locale>,
 }
 
-fn parse(args: &[String]) -> Result<Args, String> {
-    let mut a = Args::default();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or(format!("`{name}` needs a value"))
-        };
-        match flag {
-            "--section" | "-s" => a.section = Some(value("--section")?),
-            "--all-missing" => a.all_missing = true,
-            "--review" => a.review = true,
-            "--write" | "-w" => a.write = true,
-            "--replace" => a.replace = true,
-            "--root" => a.root = Some(PathBuf::from(value("--root")?)),
-            "--locale" => a.locale = Some(Locale::from_tag(&value("--locale")?)),
-            f if f.starts_with('-') => return Err(format!("unknown option `{f}`")),
-            p if a.file.is_none() => a.file = Some(PathBuf::from(p)),
-            p => return Err(format!("one file at a time (got `{p}` too)")),
-        }
-    }
-    if a.file.is_none() {
-        return Err("name the postmortem to draft, e.g. `postmortem-lsp draft postmortem.yaml --section root_cause`".into());
-    }
-    let modes =
-        usize::from(a.section.is_some()) + usize::from(a.all_missing) + usize::from(a.review);
-    if modes != 1 {
-        return Err("choose one of `--section NAME`, `--all-missing` or `--review`".into());
-    }
+/// What clap can't check: the section's name.
+fn validate(a: &Args) -> Result<(), String> {
     if let Some(s) = &a.section {
         if !draft::is_draftable(s) {
             return Err(DraftError::UnknownSection(s.clone()).user_message());
         }
     }
-    Ok(a)
+    Ok(())
 }
 
 /// One line on stderr, rewritten in place (only when stderr is a terminal).
@@ -119,15 +103,12 @@ fn event_line(e: &DraftEvent, step: &str) -> Option<String> {
     })
 }
 
-pub fn run(args: &[String]) -> i32 {
-    let a = match parse(args) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("postmortem-lsp draft: {e}\n\n{}", super::USAGE);
-            return 2;
-        }
-    };
-    let Some(file) = a.file.clone() else { return 2 };
+pub fn run(a: Args) -> i32 {
+    if let Err(e) = validate(&a) {
+        eprintln!("postmortem-lsp draft: {e}");
+        return 2;
+    }
+    let file = a.file.clone();
     let text = match std::fs::read_to_string(&file) {
         Ok(t) => t,
         Err(e) => {

@@ -51,25 +51,30 @@ pub fn field_text_in(path: &str, locale: crate::diagnostic::Locale) -> Option<St
     Some(s)
 }
 
-pub fn run(args: &[String]) -> i32 {
-    let all = args.iter().any(|a| a == "--all");
-    if all {
+/// `postmortem-lsp explain CODE|FIELD`, or `--all --markdown`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// A rule's code or name (PM201, missing-owner) or a field (action_items.owner).
+    #[arg(required_unless_present = "all")]
+    what: Option<String>,
+    /// Every rule, as docs/rules.md.
+    #[arg(long)]
+    all: bool,
+    /// Markdown output (what `--all` prints).
+    #[arg(long)]
+    markdown: bool,
+    /// Language of a field's documentation: en or zh-TW.
+    #[arg(long, value_parser = super::parse_locale)]
+    locale: Option<crate::diagnostic::Locale>,
+}
+
+pub fn run(a: Args) -> i32 {
+    if a.all {
         print!("{}", rules_markdown());
         return 0;
     }
-    // `--locale zh-TW` picks the language of field documentation
-    let locale_at = args.iter().position(|a| a == "--locale");
-    let locale = locale_at
-        .and_then(|i| args.get(i + 1))
-        .map_or(crate::diagnostic::Locale::En, |l| {
-            crate::diagnostic::Locale::from_tag(l)
-        });
-    let Some(what) = args
-        .iter()
-        .enumerate()
-        .find(|(i, a)| !a.starts_with("--") && locale_at.is_none_or(|l| *i != l + 1))
-        .map(|(_, a)| a)
-    else {
+    let locale = a.locale.unwrap_or(crate::diagnostic::Locale::En);
+    let Some(what) = a.what.as_deref() else {
         eprintln!("postmortem-lsp explain: name a rule (PM201, missing-owner) or a field (action_items.owner).");
         return 2;
     };

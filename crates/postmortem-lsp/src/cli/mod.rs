@@ -1,5 +1,6 @@
-//! The command line: `check`, `schema`, `explain`, `new`, `draft`, and
-//! `serve` (the language server). A thin layer over the engine.
+//! The command line: `check`, `schema`, `explain`, `new`, `draft`,
+//! `completions` and `serve` (the language server), parsed by clap. A thin
+//! layer over the engine.
 
 pub mod check;
 mod draft;
@@ -9,60 +10,98 @@ pub mod output;
 
 use std::io::Write;
 
-pub const USAGE: &str = "\
-postmortem-lsp — checks blameless incident postmortems written in YAML
+use clap::{CommandFactory, Parser, Subcommand};
 
-USAGE:
-  postmortem-lsp [serve] [--stdio]        run the language server over stdio (the default)
-  postmortem-lsp check [PATHS…]           check postmortems (files, or folders searched for them)
-        --format text|json|sarif|github   output format (default: text)
-        --deny warnings                   exit 1 on warnings too
-        --root DIR                        workspace root that input files must stay inside
-        --locale en|zh-TW                 language of the messages
-  postmortem-lsp schema                   print the JSON Schema of a postmortem
-  postmortem-lsp explain CODE|FIELD       explain a rule (PM201, missing-owner) or a field (action_items.owner)
-        --all --markdown                  every rule, as docs/rules.md
-        --locale en|zh-TW                 language of a field's documentation
-  postmortem-lsp new [DIR]                write a postmortem skeleton (DIR/postmortem.yaml)
-  postmortem-lsp draft FILE --section S   draft a section with Claude from the declared inputs (prints YAML)
-        --all-missing | --review          every missing section | the `verify` review instead
-        --write [--replace]               write into FILE after the checks pass (--replace: overwrite content)
-  postmortem-lsp --version
+/// Checks blameless incident postmortems written in YAML: a language server
+/// for editors, and the same checks on the command line for CI.
+#[derive(Parser, Debug)]
+#[command(
+    name = "postmortem-lsp",
+    version,
+    after_help = "Exit codes: 0 no errors; 1 errors found (or warnings with --deny warnings); 2 usage or I/O problem.\nRules: postmortem-lsp explain --all --markdown, or docs/rules.md."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Serve LSP over stdio (what editors start; the same as `serve`).
+    #[arg(long, hide = true)]
+    stdio: bool,
+}
 
-Exit codes: 0 no errors; 1 errors found (or warnings with --deny warnings); 2 usage or I/O problem.
-";
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the language server over stdio (the default with no command).
+    Serve {
+        /// Accepted for clients that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// Check postmortems (files, or folders searched for them).
+    Check(check::Args),
+    /// Print the JSON Schema of a postmortem (for yaml-language-server).
+    Schema,
+    /// Explain a rule (PM201, missing-owner) or a field (action_items.owner).
+    Explain(explain::Args),
+    /// Write a postmortem skeleton (DIR/postmortem.yaml).
+    New(new::Args),
+    /// Draft a section with Claude from the declared inputs (prints YAML).
+    Draft(draft::Args),
+    /// Print a shell completion script: `postmortem-lsp completions bash > …`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+}
 
 /// Runs the CLI; returns the process exit code.
 pub fn main() -> i32 {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let (cmd, rest) = match args.first().map(String::as_str) {
-        None | Some("--stdio") => ("serve", &args[..]),
-        Some(c) => (c, &args[1..]),
+    run(std::env::args_os())
+}
+
+/// Runs the CLI on these arguments (the first is the program name).
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            // --help and --version print to stdout and succeed; mistakes print
+            // what was wrong (with "did you mean" and a usage line) and exit 2.
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
     };
-    match cmd {
-        "serve" => crate::lsp::run_stdio(),
-        "check" => check::run(rest),
-        "schema" => {
+    match cli.command {
+        None | Some(Command::Serve { .. }) => crate::lsp::run_stdio(),
+        Some(Command::Check(a)) => check::run(a),
+        Some(Command::Schema) => {
             let s = postmortem_engine::schema_json::json_schema();
             let text = serde_json::to_string_pretty(&s).unwrap_or_default();
             let _ = writeln!(std::io::stdout(), "{text}");
             0
         }
-        "explain" => explain::run(rest),
-        "new" => new::run(rest),
-        "draft" => draft::run(rest),
-        "--version" | "-V" | "version" => {
-            println!("postmortem-lsp {}", env!("CARGO_PKG_VERSION"));
+        Some(Command::Explain(a)) => explain::run(a),
+        Some(Command::New(a)) => new::run(a),
+        Some(Command::Draft(a)) => draft::run(a),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "postmortem-lsp", &mut std::io::stdout());
             0
         }
-        "--help" | "-h" | "help" => {
-            print!("{USAGE}");
-            0
-        }
-        other => {
-            eprintln!("postmortem-lsp: unknown command `{other}`.\n\n{USAGE}");
-            2
-        }
+    }
+}
+
+/// `--locale`: en or zh-TW (zh, zh-Hant and zh_TW are read as zh-TW).
+fn parse_locale(s: &str) -> Result<crate::diagnostic::Locale, String> {
+    let l = s.to_ascii_lowercase().replace('_', "-");
+    if l == "en" || l.starts_with("en-") || l.starts_with("zh") {
+        Ok(crate::diagnostic::Locale::from_tag(s))
+    } else {
+        Err(format!(
+            "`{s}` is not a language postmortem-lsp speaks; use en or zh-TW"
+        ))
     }
 }
 

@@ -3,12 +3,16 @@
 
 pub const SKELETON: &str = include_str!("skeleton.yaml");
 
-pub fn run(args: &[String]) -> i32 {
-    let dir = std::path::PathBuf::from(
-        args.iter()
-            .find(|a| !a.starts_with('-'))
-            .map_or(".", String::as_str),
-    );
+/// `postmortem-lsp new [DIR]`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The incident's folder (created if needed).
+    #[arg(default_value = ".")]
+    dir: std::path::PathBuf,
+}
+
+pub fn run(a: Args) -> i32 {
+    let dir = a.dir;
     if let Err(e) = std::fs::create_dir_all(&dir) {
         eprintln!("postmortem-lsp new: can't create {}: {e}", dir.display());
         return 2;

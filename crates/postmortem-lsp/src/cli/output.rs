@@ -10,24 +10,17 @@ use serde_json::json;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// `check --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// rustc-style snippets for people.
     Text,
+    /// One JSON document for scripts.
     Json,
+    /// SARIF 2.1.0 for code-scanning tools.
     Sarif,
+    /// GitHub Actions workflow annotations.
     Github,
-}
-
-impl Format {
-    pub fn parse(s: &str) -> Option<Format> {
-        Some(match s {
-            "text" => Format::Text,
-            "json" => Format::Json,
-            "sarif" => Format::Sarif,
-            "github" => Format::Github,
-            _ => return None,
-        })
-    }
 }
 
 pub struct FileReport {

@@ -220,3 +220,78 @@ fn schema_and_explain() {
     assert_eq!(code, 2);
     assert!(err.contains("missing-owner"), "{err}");
 }
+
+#[test]
+fn a_mistyped_command_suggests_the_right_one_and_exits_2() {
+    let (code, out, err) = run(&["chek", "."]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("'check'"), "{err}");
+    // Only a short usage line, not the whole manual.
+    assert!(err.lines().count() < 10, "{err}");
+    let (code, _, err) = run(&["check", "--formt", "json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--format"), "{err}");
+}
+
+#[test]
+fn each_command_has_its_own_help() {
+    for (cmd, flag) in [
+        ("check", "--deny"),
+        ("draft", "--all-missing"),
+        ("explain", "--markdown"),
+        ("new", "[DIR]"),
+    ] {
+        let (code, out, _) = run(&[cmd, "--help"]);
+        assert_eq!(code, 0, "{cmd}");
+        assert!(out.contains(flag), "{cmd} --help lacks {flag}:\n{out}");
+        assert!(out.contains(&format!("postmortem-lsp {cmd}")), "{out}");
+    }
+    let (code, out, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    for cmd in [
+        "serve",
+        "check",
+        "schema",
+        "explain",
+        "new",
+        "draft",
+        "completions",
+    ] {
+        assert!(out.contains(cmd), "--help lacks {cmd}");
+    }
+}
+
+#[test]
+fn completions_for_the_usual_shells() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef postmortem-lsp"),
+        ("fish", "complete -c postmortem-lsp"),
+    ] {
+        let (code, out, err) = run(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(out.contains(marker), "{shell}: {out}");
+        assert!(
+            out.contains("check"),
+            "{shell} completion lacks the check command"
+        );
+    }
+}
+
+#[test]
+fn draft_needs_exactly_one_of_section_all_missing_or_review() {
+    let pm = example("postmortem.yaml");
+    let p = pm.to_str().unwrap_or("");
+    let (code, _, err) = run(&["draft", p]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--section"), "{err}");
+    let (code, _, err) = run(&["draft", p, "--review", "--all-missing"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = run(&["draft", p, "--section", "root_cuase"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("root_cause"),
+        "an unknown section names the closest: {err}"
+    );
+}
