@@ -60,6 +60,9 @@ pub struct Diagnostic {
     /// A word the user may add to `[blameless] allow` to silence this finding
     /// everywhere (offered as a code action that edits .postmortem-lsp.toml).
     pub allow_word: Option<String>,
+    /// The field this diagnostic says is absent (PM002, PM601), as data: the
+    /// editor's "draft this section" action reads it, never the message.
+    pub missing: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -78,6 +81,7 @@ impl Diagnostic {
             field: field.into(),
             fixes: Vec::new(),
             allow_word: None,
+            missing: None,
         }
     }
     pub fn with_fix(mut self, fix: Fix) -> Self {

@@ -300,6 +300,44 @@ mod tests {
         }
     }
 
+    /// Every message key the code asks for exists in both languages (a key
+    /// that is missing would show as the key itself).
+    #[test]
+    fn every_key_the_code_uses_is_in_both_languages() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+            for e in std::fs::read_dir(dir).expect("src").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    sources(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(std::fs::read_to_string(&p).expect("read"));
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let re = regex::Regex::new(r#"\.(?:fmt|ui)\(\s*"([a-z0-9_]+)""#).expect("regex");
+        let mut used: Vec<String> = files
+            .iter()
+            .flat_map(|f| {
+                re.captures_iter(f)
+                    .map(|c| c[1].to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        used.sort();
+        used.dedup();
+        assert!(used.len() > 20, "{used:?}");
+        for (loc, d) in both() {
+            for k in &used {
+                assert!(d.ui.contains_key(k), "{loc:?} has no [ui] {k}");
+            }
+        }
+    }
+
     #[test]
     fn both_languages_have_the_same_entries() {
         let (en, zh) = (get(Locale::En), get(Locale::ZhTw));

@@ -56,6 +56,7 @@ impl Rule for MissingField {
                     path.to_string(),
                     msg,
                 );
+                d.missing = Some(name);
                 d.fixes.extend(if path.is_empty() {
                     Some(crate::fixes::add_section_fix(cx.text, node, f, cx.locale))
                 } else {
@@ -86,5 +87,21 @@ mod tests {
             !d.iter().any(|d| d.message.contains("`source`")),
             "PM401 owns source"
         );
+    }
+
+    #[test]
+    fn the_missing_name_is_data_not_only_text() {
+        let t = "incident_ref: INC-1\ncontributing_factors:\n  - category: detection\n";
+        let d = run("PM002", t);
+        let top = d
+            .iter()
+            .find(|d| d.field.is_empty() && d.message.contains("`what_went_well`"))
+            .expect("section reported");
+        assert_eq!(top.missing, Some("what_went_well"));
+        let f = d
+            .iter()
+            .find(|d| d.field == "contributing_factors[0]")
+            .expect("field");
+        assert_eq!(f.missing, Some("factor"));
     }
 }

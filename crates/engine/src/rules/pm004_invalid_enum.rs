@@ -42,7 +42,7 @@ impl Rule for InvalidEnum {
             let list = values.join(", ");
             let mut d = match did_you_mean(val, values.iter().copied()) {
                 Some(sug) => Diagnostic::new(self.meta().code, self.meta().default_severity, s.span.clone(), path.to_string(), crate::tr!(cx, "`{val}` is not a valid `{spath}`; did you mean `{sug}`? Valid values: {list}.", "`{val}` 不是有效的 `{spath}`;是否要用 `{sug}`?可用值:{list}。")).with_fix(Fix {
-                    title: format!("Replace with `{sug}`"),
+                    title: crate::docs::get(cx.locale).fmt("fix_replace_with", &[("value", sug)]),
                     edits: vec![Edit { span: s.span.clone(), new_text: sug.to_string() }],
                     preferred: true,
                 }),
@@ -51,7 +51,7 @@ impl Rule for InvalidEnum {
             if d.fixes.is_empty() {
                 for v in values.iter() {
                     d.fixes.push(Fix {
-                        title: format!("Replace with `{v}`"),
+                        title: crate::docs::get(cx.locale).fmt("fix_replace_with", &[("value", v)]),
                         edits: vec![Edit {
                             span: s.span.clone(),
                             new_text: v.to_string(),

@@ -49,7 +49,7 @@ impl Rule for UnknownField {
                         ),
                     )
                     .with_fix(Fix {
-                        title: format!("Rename to `{sug}`"),
+                        title: crate::docs::get(cx.locale).fmt("fix_rename_to", &[("value", sug)]),
                         edits: vec![Edit {
                             span: p.key.span.clone(),
                             new_text: sug.to_string(),

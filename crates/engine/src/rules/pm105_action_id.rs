@@ -38,7 +38,9 @@ impl Rule for ActionId {
             })
             .collect();
         let fix = Fix {
-            title: "Renumber action items AI-001, AI-002, … in order".into(),
+            title: crate::docs::get(cx.locale)
+                .ui("fix_renumber_actions")
+                .to_string(),
             edits: renumber,
             preferred: false,
         };

@@ -50,7 +50,8 @@ impl Rule for UnresolvedSource {
                         if let Some(sug) = crate::query::did_you_mean(input, names.iter().copied())
                         {
                             d.fixes.push(Fix {
-                                title: format!("Cite `{sug}`"),
+                                title: crate::docs::get(cx.locale)
+                                    .fmt("fix_cite", &[("value", sug)]),
                                 edits: vec![Edit {
                                     span: c.name_span.clone(),
                                     new_text: sug.to_string(),

@@ -80,7 +80,8 @@ impl Rule for MissingConfidence {
                     };
                     if let (Some(g), Some(s)) = (guess, v) {
                         d.fixes.push(Fix {
-                            title: format!("Replace with `{g}`"),
+                            title: crate::docs::get(cx.locale)
+                                .fmt("fix_replace_with", &[("value", g)]),
                             edits: vec![Edit {
                                 span: s.span.clone(),
                                 new_text: g.into(),

@@ -55,7 +55,9 @@ impl Rule for LowConfidenceUnexplained {
                 .find('\n')
                 .map_or(cx.text.len(), |i| span.end + i);
             let fix = Fix {
-                title: "Add `confidence_note: TODO(why is this uncertain)`".into(),
+                title: crate::docs::get(cx.locale)
+                    .ui("fix_add_confidence_note")
+                    .to_string(),
                 edits: vec![Edit {
                     span: eol..eol,
                     new_text: format!("\n{indent}confidence_note: TODO(why is this uncertain)"),

@@ -23,7 +23,7 @@ impl Rule for TodoUnspecified {
                 }
                 let span = s.src_span(r);
                 let fix = Fix {
-                    title: "Write `TODO(what is missing)`".into(),
+                    title: crate::docs::get(cx.locale).ui("fix_write_todo").to_string(),
                     edits: vec![Edit {
                         span: span.clone(),
                         new_text: "TODO(what is missing)".into(),

@@ -36,7 +36,7 @@ impl Rule for DecisionChosenUnknown {
             let mut d = Diagnostic::new(self.meta().code, self.meta().default_severity, chosen.span.clone(), format!("decision_log[{i}].chosen"), crate::tr!(cx, "`{c}` is not among the options considered ({list}). Choose one of them, or add it to `options_considered`.", "`{c}` 不在考慮過的選項中({list})。請選其中之一,或把它加入 `options_considered`。"));
             if let Some(sug) = crate::query::did_you_mean(c, opts.iter().copied()) {
                 d.fixes.push(Fix {
-                    title: format!("Replace with `{sug}`"),
+                    title: crate::docs::get(cx.locale).fmt("fix_replace_with", &[("value", sug)]),
                     edits: vec![Edit {
                         span: chosen.span.clone(),
                         new_text: sug.to_string(),

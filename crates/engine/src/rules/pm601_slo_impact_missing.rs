@@ -31,6 +31,7 @@ impl Rule for SloImpactMissing {
         }
         let Some(pair) = root.pair("slo_impact") else {
             let mut d = Diagnostic::new(self.meta().code, self.meta().default_severity, 0..0, "", crate::tr!(cx, "There is no `slo_impact` section. State the error budget consumed and MTTA, MTTR and alert latency (card rule 4).", "沒有 `slo_impact` 區段。請列出 error budget 消耗與 MTTA、MTTR、告警延遲(規則 4)。"));
+            d.missing = Some("slo_impact");
             if let Some(f) = crate::schema::TOP.iter().find(|f| f.name == "slo_impact") {
                 d.fixes
                     .push(crate::fixes::add_section_fix(cx.text, root, f, cx.locale));

@@ -46,7 +46,7 @@ impl Rule for SloFigureMismatch {
             out.push(
                 Diagnostic::new(code, sev, w.scalar.span.clone(), format!("slo_impact.{field}"), crate::tr!(cx, "`{field}` is {written}, but the timeline gives {computed} ({fk} {from} → {tk} {to}). Correct the figure, or the timestamps it comes from.", "`{field}` 寫的是 {written}，但依 timeline 計算為 {computed}（{fk} {from} → {tk} {to}）。請修正數字，或修正它所依據的時間。"))
                     .with_fix(Fix {
-                        title: format!("Replace with `{computed}`"),
+                        title: crate::docs::get(cx.locale).fmt("fix_replace_with", &[("value", &computed)]),
                         edits: vec![Edit { span: w.scalar.span.clone(), new_text: computed.clone() }],
                         preferred: false,
                     }),

@@ -183,9 +183,7 @@ fn missing_section_of(d: &crate::diagnostic::Diagnostic) -> Option<&'static str>
     if !top_missing {
         return None;
     }
-    let mut parts = d.message.split('`');
-    parts.next();
-    let named = parts.next()?;
+    let named = d.missing?;
     draft::draftable().find(|s| *s == named)
 }
 
