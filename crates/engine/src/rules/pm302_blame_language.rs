@@ -12,7 +12,7 @@ crate::declare_rule! {
     /// 人為疏失, 人為錯誤, 粗心, 疏忽, 失誤, 怪罪, 甩鍋, 是…的錯. Text inside quotes
     /// (evidence from the chat log) is not the author's voice and is never reported.
     ///
-    /// The phrase list lives in `src/rules/blameless/en.toml` and `zh-TW.toml`; each
+    /// The phrase list lives in `crates/engine/src/rules/blameless/en.toml` and `zh-TW.toml`; each
     /// entry has an explanation and a suggested rewrite, offered as a quick fix.
     pub struct BlameLanguage { code: "PM302", name: "blame-language", severity: Warning }
 }
