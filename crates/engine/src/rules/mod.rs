@@ -12,6 +12,8 @@ use crate::text::Span;
 
 pub mod blameless;
 pub mod common;
+#[cfg(test)]
+mod doc_examples;
 
 mod pm001_yaml_syntax;
 mod pm002_missing_field;

@@ -13,10 +13,18 @@ crate::declare_rule! {
     /// colon, an unclosed `[` or `"`, or a value that starts with `[report §2]` and goes
     /// on with more text (quote the whole value).
     ///
+    /// **Examples**
+    ///
     /// ```yaml
+    /// # fails: a value that starts with `[` is read as a list, and text follows it
     /// what_went_well:
-    ///   - [metrics §2] rollback was fast     # not YAML: quote it
-    ///   - "Rollback finished in 4 minutes [metrics §2]"
+    ///   - [metrics §8] Rollback finished in 4 minutes
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes: the whole value is quoted
+    /// what_went_well:
+    ///   - "Rollback finished in 4 minutes [metrics §8]"
     /// ```
     pub struct YamlSyntax { code: "PM001", name: "yaml-syntax", severity: Error }
 }

@@ -15,6 +15,33 @@ crate::declare_rule! {
     ///
     /// Missing `source`, `confidence`, `owner`, `due`, `success_criteria` and
     /// `slo_impact` have rules of their own (PM401, PM404, PM201, PM202, PM204, PM601).
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: `root_cause` has no `primary_cause_category`, and the other sections are missing
+    /// root_cause:
+    ///   five_whys:
+    ///     - why_1: Checkout payments returned 503 for 45 minutes
+    ///   source: "[report §4]"
+    ///   confidence: H
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes: every section is there; `TODO(…)` marks what is not known yet
+    /// incident_ref: INC-2026-0412
+    /// root_cause: TODO(five whys from the review meeting on 2026-04-14)
+    /// contributing_factors: TODO(factors from the review meeting)
+    /// what_went_well: TODO(signals from the chat log)
+    /// what_went_wrong: TODO(signals from the metrics)
+    /// action_items: TODO(items agreed with their owners)
+    /// blameless_summary: TODO(write after the review)
+    /// prevention_categories: TODO(once the action items are agreed)
+    /// systemic_changes: TODO(from the architecture review)
+    /// decision_log: TODO(decisions from the incident channel)
+    /// out_of_scope: TODO(three topics this document leaves out)
+    /// slo_impact: TODO(figures from the SLO dashboard)
+    /// ```
     pub struct MissingField { code: "PM002", name: "missing-field", severity: Error }
 }
 

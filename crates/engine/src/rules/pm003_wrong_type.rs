@@ -10,6 +10,20 @@ crate::declare_rule! {
     /// entries; `root_cause`, `slo_impact` and `prevention_categories` take `key: value`
     /// fields; `error_budget_consumed_pct` is a number. YAML aliases (`*name`) are not
     /// expanded: write the value out.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: `what_went_well` takes `- item` entries, not one paragraph
+    /// what_went_well: Paging worked and the rollback was fast [chat L15]
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// what_went_well:
+    ///   - "The page was acknowledged 4 minutes after it fired [metrics §11]"
+    ///   - "The rolling restart restored service in 2 minutes [runbook §11]"
+    /// ```
     pub struct WrongType { code: "PM003", name: "wrong-type", severity: Error }
 }
 

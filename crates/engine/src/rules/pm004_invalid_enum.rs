@@ -12,6 +12,20 @@ crate::declare_rule! {
     /// response, recovery, prevention. `severity`: P0, P1, P2. `timeline[].kind`:
     /// impact_start, detected, acknowledged, mitigated, resolved. The message suggests
     /// the closest valid value, and a quick fix replaces it. (`confidence` is PM404.)
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: `configuration` is not a category (did you mean `config`?)
+    /// root_cause:
+    ///   primary_cause_category: configuration
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// root_cause:
+    ///   primary_cause_category: config
+    /// ```
     pub struct InvalidEnum { code: "PM004", name: "invalid-enum", severity: Error }
 }
 

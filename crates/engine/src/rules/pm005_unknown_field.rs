@@ -9,6 +9,22 @@ crate::declare_rule! {
     /// real field is then reported missing too. The message suggests the closest known
     /// key, and a quick fix renames it. Keys under `inputs` and `rejected_reason` are
     /// free-form and never reported.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: `sucess_criteria` is a typo
+    /// action_items:
+    ///   - id: AI-001
+    ///     sucess_criteria: Re-running the check on PR #4471 fails CI
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// action_items:
+    ///   - id: AI-001
+    ///     success_criteria: Re-running the check on PR #4471 fails CI
+    /// ```
     pub struct UnknownField { code: "PM005", name: "unknown-field", severity: Warning }
 }
 

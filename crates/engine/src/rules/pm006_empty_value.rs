@@ -10,6 +10,22 @@ crate::declare_rule! {
     /// look filled in but say nothing. Write the value, or `TODO(what is missing)` so
     /// reviewers see what still has to be found out. (Counts of `what_went_well`,
     /// `what_went_wrong` and `out_of_scope` are PM101 and PM102.)
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: the factor is there but says nothing
+    /// contributing_factors:
+    ///   - factor:
+    ///     category: detection
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// contributing_factors:
+    ///   - factor: The checkout alert was loosened to 10% for 10 minutes in February
+    ///     category: detection
+    /// ```
     pub struct EmptyValue { code: "PM006", name: "empty-value", severity: Error }
 }
 

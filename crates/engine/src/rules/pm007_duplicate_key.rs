@@ -7,6 +7,25 @@ crate::declare_rule! {
     ///
     /// YAML keeps only one of the two values, so half of what was written is silently
     /// lost. Merge the two entries into one. Reported on the repeated key.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: `owner` is written twice; YAML keeps only one
+    /// action_items:
+    ///   - id: AI-001
+    ///     owner: payments-team
+    ///     owner: sre-observability
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes: one owner; the other team is a second action item
+    /// action_items:
+    ///   - id: AI-001
+    ///     owner: payments-team
+    ///   - id: AI-002
+    ///     owner: sre-observability
+    /// ```
     pub struct DuplicateKey { code: "PM007", name: "duplicate-key", severity: Error }
 }
 

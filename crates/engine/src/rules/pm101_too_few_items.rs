@@ -8,6 +8,21 @@ crate::declare_rule! {
     /// postmortem that finds only one thing that went well, or one that went wrong, has
     /// usually stopped looking. Add another signal from the timeline, the chat log or
     /// the metrics, e.g. `- "Paging reached the on-call engineer within 1 minute [chat L4]"`.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: one signal is not enough
+    /// what_went_well:
+    ///   - "The page was acknowledged 4 minutes after it fired [metrics §11]"
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// what_went_well:
+    ///   - "The page was acknowledged 4 minutes after it fired [metrics §11]"
+    ///   - "Support raised the ticket spike 7 minutes before the page [chat L6]"
+    /// ```
     pub struct TooFewItems { code: "PM101", name: "too-few-items", severity: Warning }
 }
 

@@ -8,6 +8,23 @@ crate::declare_rule! {
     /// readers don't look for them here, e.g. individual performance review (a
     /// manager's 1:1), exact business-impact accounting (finance), contract penalty
     /// calculation (legal).
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: two items; the card asks for three
+    /// out_of_scope:
+    ///   - Individual performance review (a manager's 1:1)
+    ///   - Exact revenue loss (finance is estimating it)
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// out_of_scope:
+    ///   - Individual performance review (a manager's 1:1)
+    ///   - Exact revenue loss (finance is estimating it)
+    ///   - PSP contract terms and SLA credits (legal)
+    /// ```
     pub struct OutOfScopeCount { code: "PM102", name: "out-of-scope-count", severity: Warning }
 }
 

@@ -8,6 +8,29 @@ crate::declare_rule! {
     /// long list gets no owner's attention and ends up in the backlog forever. Keep the
     /// 5 with the most leverage on the system and move the rest to a follow-up ticket.
     /// The diagnostic sits on the sixth item and each after it.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: six action items (reported on AI-006)
+    /// action_items:
+    ///   - id: AI-001
+    ///   - id: AI-002
+    ///   - id: AI-003
+    ///   - id: AI-004
+    ///   - id: AI-005
+    ///   - id: AI-006
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes: five items; the sixth went to a follow-up ticket
+    /// action_items:
+    ///   - id: AI-001
+    ///   - id: AI-002
+    ///   - id: AI-003
+    ///   - id: AI-004
+    ///   - id: AI-005
+    /// ```
     pub struct TooManyActionItems { code: "PM103", name: "too-many-action-items", severity: Error }
 }
 

@@ -10,10 +10,25 @@ crate::declare_rule! {
     /// process gap. Stopping early usually stops at a person; the later whys are where
     /// the system fixes are.
     ///
+    /// **Examples**
+    ///
     /// ```yaml
-    /// five_whys:
-    ///   - why_1: Checkout returned 5xx for 38 minutes [metrics §2]
-    ///   - why_2: The payment pool was exhausted after a config change [report §6]
+    /// # fails: the whys stop at the second one
+    /// root_cause:
+    ///   five_whys:
+    ///     - why_1: Checkout returned 5xx for 45 minutes [metrics §8]
+    ///     - why_2: The payment pool was exhausted after a config change [report §6]
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// root_cause:
+    ///   five_whys:
+    ///     - why_1: Checkout payments returned 503 for 45 minutes
+    ///     - why_2: Requests timed out waiting for a database connection
+    ///     - why_3: A config change cut the pool from 40 to 12 connections per pod
+    ///     - why_4: Pool values reach production with no check against peak load
+    ///     - why_5: Config changes get less review than code, with no capacity sign-off
     /// ```
     pub struct FiveWhys { code: "PM104", name: "five-whys", severity: Error }
 }

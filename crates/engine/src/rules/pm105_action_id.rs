@@ -7,6 +7,22 @@ crate::declare_rule! {
     /// Ids are how the backlog, the Engineering Manager and later postmortems refer to
     /// an item: `AI-001`, `AI-002`, … in order. A quick fix renumbers all items in
     /// document order.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: `AI-1` is not `AI-` + 3 digits, and `AI-003` skips `AI-002`
+    /// action_items:
+    ///   - id: AI-1
+    ///   - id: AI-003
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// action_items:
+    ///   - id: AI-001
+    ///   - id: AI-002
+    /// ```
     pub struct ActionId { code: "PM105", name: "action-id", severity: Warning }
 }
 

@@ -8,6 +8,30 @@ crate::declare_rule! {
     /// what changes, in at most 200 字. Words are counted the way Word does for
     /// Traditional Chinese: each CJK character counts as one, and each run of Latin
     /// letters or digits counts as one. Move detail into the other sections.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: 224 字 (each CJK character counts as one)
+    /// blameless_summary: >-
+    ///   2026-04-09 14:02 至 14:47(UTC),結帳付款有 14.7% 失敗。一次執行期設定變更把
+    ///   payments-api 每個 pod 的資料庫連線池從 40 降到 12,低於尖峰需求約 27,促銷流量
+    ///   上升時連線池耗盡。這次變更一次套用到全部 pod,沒有容量檢查,也沒有 canary 階段。
+    ///   告警門檻在二月放寬後,影響開始 17 分鐘才發出呼叫;回滾手冊缺少重新啟動的步驟,
+    ///   而連線池設定只在啟動時讀取,因此又多花了 8 分鐘。本次事故用掉當月 88% 的 error
+    ///   budget。五項行動分別加入容量檢查、燃燒率告警、完整的回滾路徑、儀表板覆蓋與設定
+    ///   canary。客服在告警前 7 分鐘就回報了工單激增,但沒有管道可以呼叫值班人員,這部分仍待確認。
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes: about 60 words
+    /// blameless_summary: >-
+    ///   On 2026-04-09 from 14:02 to 14:47 UTC, 14.7% of checkout payments failed. A
+    ///   config change cut the payments-api database pool below peak demand, and it
+    ///   reached every pod at once with no capacity check. A loosened alert paged 17
+    ///   minutes late. Five actions add a capacity check, burn-rate paging, a complete
+    ///   rollback runbook, pool dashboards and a config canary.
+    /// ```
     pub struct SummaryTooLong { code: "PM106", name: "summary-too-long", severity: Warning }
 }
 

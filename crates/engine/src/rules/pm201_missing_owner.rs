@@ -8,6 +8,25 @@ crate::declare_rule! {
     /// owner is the one person or team that will see the item through: naming a person
     /// here is expected and is not a blameless violation. If nobody has agreed yet,
     /// write `owner: TODO(who owns this)` so the gap is visible in review.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: nobody owns this item
+    /// action_items:
+    ///   - id: AI-001
+    ///     statement: Reject pool sizes below 1.25 x peak demand in CI
+    ///     due: 2026-05-08
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// action_items:
+    ///   - id: AI-001
+    ///     statement: Reject pool sizes below 1.25 x peak demand in CI
+    ///     owner: payments-team
+    ///     due: 2026-05-08
+    /// ```
     pub struct MissingOwner { code: "PM201", name: "missing-owner", severity: Error }
 }
 

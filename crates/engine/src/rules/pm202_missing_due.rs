@@ -7,6 +7,23 @@ crate::declare_rule! {
     /// Without a date an action item drifts to the bottom of the backlog. Write an ISO
     /// date (`due: 2026-12-15`); if the date is not agreed yet, write
     /// `due: TODO(agree with the owner)`.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: no due date
+    /// action_items:
+    ///   - id: AI-001
+    ///     owner: payments-team
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// action_items:
+    ///   - id: AI-001
+    ///     owner: payments-team
+    ///     due: 2026-05-08
+    /// ```
     pub struct MissingDue { code: "PM202", name: "missing-due", severity: Error }
 }
 

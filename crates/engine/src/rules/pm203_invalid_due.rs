@@ -7,6 +7,26 @@ crate::declare_rule! {
     /// Write `YYYY-MM-DD` with a date that exists: `2026-02-30` and `2026-13-01` are
     /// not dates, and "next sprint" or `12/15` can't be tracked. `TODO(…)` is
     /// accepted (PM202 warns about it).
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: there is no 30 February, and "next sprint" can't be tracked
+    /// action_items:
+    ///   - id: AI-001
+    ///     due: 2026-02-30
+    ///   - id: AI-002
+    ///     due: next sprint
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes: an ISO date, or a TODO saying what is missing
+    /// action_items:
+    ///   - id: AI-001
+    ///     due: 2026-02-27
+    ///   - id: AI-002
+    ///     due: TODO(agree with the owner)
+    /// ```
     pub struct InvalidDue { code: "PM203", name: "invalid-due", severity: Error }
 }
 

@@ -7,6 +7,23 @@ crate::declare_rule! {
     /// The Engineering Manager and the owner need to know when the item is done: a
     /// verifiable end state such as "a config change that shrinks the pool below 50
     /// fails the deploy check" or "p99 alert fires within 2 minutes in a game day".
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: nobody can tell when this is done
+    /// action_items:
+    ///   - id: AI-002
+    ///     statement: Page on burn rate instead of a fixed 10% threshold
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// action_items:
+    ///   - id: AI-002
+    ///     statement: Page on burn rate instead of a fixed 10% threshold
+    ///     success_criteria: Replaying the 2026-04-09 data pages by 14:16
+    /// ```
     pub struct MissingSuccessCriteria { code: "PM204", name: "missing-success-criteria", severity: Error }
 }
 

@@ -16,15 +16,31 @@ crate::declare_rule! {
     /// addresses in the document, and `[blameless] people` in .postmortem-lsp.toml.
     /// Words in `[blameless] allow` are never names.
     ///
-    /// ```yaml
-    /// root_cause:
-    ///   five_whys:
-    ///     - why_1: bob pushed a config that shrank the pool     # PM301
-    ///     - why_1: A config change shrank the pool from 40 to 12 connections
-    /// ```
-    ///
     /// The quick fix replaces the name with the person's role from the report
     /// ("the incident commander"), else "the responder" / 「應變人員」.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: bob speaks in the chat log, so `bob` is a person's name
+    /// inputs:
+    ///   chat: chat.log
+    /// root_cause:
+    ///   five_whys:
+    ///     - why_1: bob pushed a config that shrank the pool
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes: the cause is the change; an owner may name a person
+    /// inputs:
+    ///   chat: chat.log
+    /// root_cause:
+    ///   five_whys:
+    ///     - why_1: A config change shrank the pool from 40 to 12 connections
+    /// action_items:
+    ///   - id: AI-001
+    ///     owner: bob
+    /// ```
     pub struct PersonNamed { code: "PM301", name: "person-named", severity: Error }
 }
 

@@ -14,6 +14,29 @@ crate::declare_rule! {
     ///
     /// The phrase list lives in `crates/engine/src/rules/blameless/en.toml` and `zh-TW.toml`; each
     /// entry has an explanation and a suggested rewrite, offered as a quick fix.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails
+    /// root_cause:
+    ///   five_whys:
+    ///     - why_3: Human error in the pool setting
+    /// ```
+    ///
+    /// ```yaml
+    /// # fails: 繁體中文 too
+    /// root_cause:
+    ///   five_whys:
+    ///     - why_3: 人為疏失導致連線池設定錯誤
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// root_cause:
+    ///   five_whys:
+    ///     - why_3: The config pipeline did not check the pool size against peak load
+    /// ```
     pub struct BlameLanguage { code: "PM302", name: "blame-language", severity: Warning }
 }
 

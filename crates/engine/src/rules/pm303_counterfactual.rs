@@ -11,6 +11,20 @@ crate::declare_rule! {
     /// a fine description of a system); "should have" is not reported when a system is
     /// the subject. Caught in English and 繁體中文: should/could/would have, failed
     /// to, if X had, didn't bother, 應該要, 早該, 本來應該.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: a person and what they should have done
+    /// contributing_factors:
+    ///   - factor: The engineer should have checked the pool against peak load
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes: what happened and why it looked reasonable then
+    /// contributing_factors:
+    ///   - factor: The pool change had one approving review and no capacity check, so it looked routine
+    /// ```
     pub struct Counterfactual { code: "PM303", name: "counterfactual", severity: Warning }
 }
 

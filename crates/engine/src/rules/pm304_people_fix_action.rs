@@ -10,9 +10,20 @@ crate::declare_rule! {
     /// action item. Change the system so the mistake can't happen or is caught: a
     /// guard, a check in the pipeline, a safer default, an alert.
     ///
+    /// **Examples**
+    ///
     /// ```yaml
-    /// statement: Remind engineers to be careful with pool settings      # PM304
-    /// statement: Reject deploys that lower the pool below peak demand in CI
+    /// # fails: a reminder, not a change to the system
+    /// action_items:
+    ///   - id: AI-001
+    ///     statement: Remind engineers to be careful with pool settings
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// action_items:
+    ///   - id: AI-001
+    ///     statement: Reject deploys that lower the pool below peak demand in CI
     /// ```
     pub struct PeopleFixAction { code: "PM304", name: "people-fix-action", severity: Warning }
 }

@@ -9,6 +9,22 @@ crate::declare_rule! {
     /// a measurable end state: "Alert when checkout errors exceed 2% for 2 minutes",
     /// "Cut rollback time to under 5 minutes". "Improve" with a measurable object
     /// ("improve p99 latency to under 300 ms") is fine.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: when is monitoring improved?
+    /// action_items:
+    ///   - id: AI-002
+    ///     statement: Improve monitoring
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// action_items:
+    ///   - id: AI-002
+    ///     statement: Alert when checkout errors exceed 2% for 2 minutes
+    /// ```
     pub struct VagueAction { code: "PM305", name: "vague-action", severity: Warning }
 }
 

@@ -8,6 +8,20 @@ crate::declare_rule! {
     /// should have been make readers defensive and hide why it was hard at the time.
     /// State the facts and let them speak. Quoted chat messages are evidence and are not
     /// reported.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails
+    /// contributing_factors:
+    ///   - factor: The pool was obviously too small
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// contributing_factors:
+    ///   - factor: The pool of 12 was below the peak demand of 27 connections per pod
+    /// ```
     pub struct JudgementalLanguage { code: "PM306", name: "judgemental-language", severity: Info }
 }
 

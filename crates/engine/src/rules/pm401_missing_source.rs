@@ -11,6 +11,25 @@ crate::declare_rule! {
     /// each `what_went_well` / `what_went_wrong` item carries its citation inline. When
     /// no input supports a claim, say so with `[source unstated, needs confirmation]`
     /// (`[來源未明示,需確認]`) instead of leaving it bare.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: where does this come from?
+    /// contributing_factors:
+    ///   - factor: The checkout alert was loosened to 10% for 10 minutes in February
+    ///     category: detection
+    ///     confidence: H
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// contributing_factors:
+    ///   - factor: The checkout alert was loosened to 10% for 10 minutes in February
+    ///     category: detection
+    ///     source: "[report §17] [metrics §12-14]"
+    ///     confidence: H
+    /// ```
     pub struct MissingSource { code: "PM401", name: "missing-source", severity: Error }
 }
 

@@ -11,6 +11,25 @@ crate::declare_rule! {
     /// end of the file, and unreadable locators. On `inputs`, it reports files that are
     /// missing, not text, too large, or outside the workspace: absolute paths, paths with
     /// `..` and symbolic links that lead out are refused and never read.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: `chat` is not declared under `inputs`
+    /// inputs:
+    ///   report: report.md
+    /// root_cause:
+    ///   source: "[report §4] [chat L26]"
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// inputs:
+    ///   report: report.md
+    ///   chat: chat.log
+    /// root_cause:
+    ///   source: "[report §4] [chat L26]"
+    /// ```
     pub struct UnresolvedSource { code: "PM402", name: "unresolved-source", severity: Error }
 }
 

@@ -9,6 +9,22 @@ crate::declare_rule! {
     /// (`[來源未明示,需確認]`) when no input supports a claim. That is honest, and it is
     /// also an open question: this information diagnostic lists each one so the IC and
     /// the service owner can confirm it or find the evidence before publishing.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: listed until someone confirms it
+    /// contributing_factors:
+    ///   - factor: Support has no way to page payments on-call
+    ///     source: "[source unstated, needs confirmation]"
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// contributing_factors:
+    ///   - factor: Support has no way to page payments on-call
+    ///     source: "[report §24] [chat L6-L12]"
+    /// ```
     pub struct Unattributed { code: "PM403", name: "unattributed", severity: Info }
 }
 

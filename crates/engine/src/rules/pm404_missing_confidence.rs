@@ -11,6 +11,27 @@ crate::declare_rule! {
     /// plausible guess that still needs evidence (and then `confidence_note` says why,
     /// PM405). Required on `root_cause`, each contributing factor, each action item and
     /// each decision; checked wherever it is written.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: no `confidence`, and `high` is not H, M or L
+    /// root_cause:
+    ///   primary_cause_category: config
+    /// contributing_factors:
+    ///   - factor: The alert paged 17 minutes after impact start
+    ///     confidence: high
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// root_cause:
+    ///   primary_cause_category: config
+    ///   confidence: H
+    /// contributing_factors:
+    ///   - factor: The alert paged 17 minutes after impact start
+    ///     confidence: H
+    /// ```
     pub struct MissingConfidence { code: "PM404", name: "missing-confidence", severity: Error }
 }
 

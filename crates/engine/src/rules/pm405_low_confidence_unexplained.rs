@@ -8,6 +8,23 @@ crate::declare_rule! {
     /// evidence is missing and who could supply it, e.g.
     /// `confidence_note: the deploy log for 14:00-14:10 was not available`.
     /// A quick fix adds `confidence_note: TODO(why is this uncertain)` under it.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: low confidence, and no word on why
+    /// contributing_factors:
+    ///   - factor: Support has no way to page payments on-call
+    ///     confidence: L
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// contributing_factors:
+    ///   - factor: Support has no way to page payments on-call
+    ///     confidence: L
+    ///     confidence_note: No input describes the support escalation path; support operations to confirm
+    /// ```
     pub struct LowConfidenceUnexplained { code: "PM405", name: "low-confidence-unexplained", severity: Error }
 }
 

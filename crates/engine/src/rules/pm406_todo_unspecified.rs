@@ -8,6 +8,22 @@ crate::declare_rule! {
     /// inventing it, and say what would fill the gap: `TODO(deploy log 14:00-14:10)`,
     /// `TODO(owner from payments team)`. A bare `TODO` or `TODO()` tells the reviewer
     /// nothing. A quick fix turns it into `TODO(what is missing)` for you to complete.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: a bare TODO
+    /// action_items:
+    ///   - id: AI-005
+    ///     owner: TODO
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// action_items:
+    ///   - id: AI-005
+    ///     owner: TODO(owner from the platform-config team)
+    /// ```
     pub struct TodoUnspecified { code: "PM406", name: "todo-unspecified", severity: Warning }
 }
 

@@ -8,6 +8,22 @@ crate::declare_rule! {
     /// rule 3). This information diagnostic puts every open TODO in the Problems list
     /// so the service owner can close them before the postmortem is published. It
     /// never fails `check` unless you raise its severity.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: listed as still missing (information)
+    /// systemic_changes:
+    ///   - change: Canary stage for payments runtime configuration
+    ///     cost: TODO(effort estimate from the platform-config team)
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes: nothing left open
+    /// systemic_changes:
+    ///   - change: Canary stage for payments runtime configuration
+    ///     cost: About 2 engineer-weeks; every config rollout takes 15 minutes longer
+    /// ```
     pub struct Todo { code: "PM407", name: "todo", severity: Info }
 }
 

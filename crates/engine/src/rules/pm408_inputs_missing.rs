@@ -5,17 +5,30 @@ crate::declare_rule! {
     /// The postmortem has no `inputs` section, so no citation can be checked.
     ///
     /// `inputs` maps a short name to a file next to the postmortem, and citations use
-    /// those names:
+    /// those names.
+    ///
+    /// With inputs declared, postmortem-lsp checks that every `[report §4]` exists,
+    /// shows the cited paragraph on hover, and jumps to it.
+    ///
+    /// **Examples**
     ///
     /// ```yaml
+    /// # fails: no `inputs`, so `[report §4]` can't be checked
+    /// incident_ref: INC-2026-0412
+    /// root_cause:
+    ///   source: "[report §4]"
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// incident_ref: INC-2026-0412
     /// inputs:
     ///   report: report.md
     ///   chat: chat.log
     ///   metrics: metrics.md
+    /// root_cause:
+    ///   source: "[report §4]"
     /// ```
-    ///
-    /// With inputs declared, postmortem-lsp checks that every `[report §4]` exists,
-    /// shows the cited paragraph on hover, and jumps to it.
     pub struct InputsMissing { code: "PM408", name: "inputs-missing", severity: Warning }
 }
 

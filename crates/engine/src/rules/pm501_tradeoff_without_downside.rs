@@ -8,6 +8,22 @@ crate::declare_rule! {
     /// costs (effort, latency, alert fatigue: "adds ~5% more pages") and what happens if
     /// it is skipped, so the Architect and the Engineering Manager can weigh it against
     /// other work. Write `TODO(…)` when the estimate is not known yet.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: no `cost`, no `risk_if_skipped`
+    /// systemic_changes:
+    ///   - change: Canary stage for payments runtime configuration
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// systemic_changes:
+    ///   - change: Canary stage for payments runtime configuration
+    ///     cost: Every config rollout, urgent fixes included, takes 15 minutes longer
+    ///     risk_if_skipped: A bad value keeps reaching all 24 pods at once
+    /// ```
     pub struct TradeoffWithoutDownside { code: "PM501", name: "tradeoff-without-downside", severity: Warning }
 }
 

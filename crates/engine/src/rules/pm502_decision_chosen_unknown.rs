@@ -7,6 +7,24 @@ crate::declare_rule! {
     /// The decision log records what was weighed during the incident or the analysis
     /// ("root cause: capacity vs config") and which option won. `chosen` must be one of
     /// `options_considered`, spelled the same, so the rejected ones can be explained.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: `stay on primary` is not spelled like any option
+    /// decision_log:
+    ///   - decision: Fail over to the secondary PSP during triage?
+    ///     options_considered: [stay-on-primary-psp, fail-over-to-secondary-psp]
+    ///     chosen: stay on primary
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// decision_log:
+    ///   - decision: Fail over to the secondary PSP during triage?
+    ///     options_considered: [stay-on-primary-psp, fail-over-to-secondary-psp]
+    ///     chosen: stay-on-primary-psp
+    /// ```
     pub struct DecisionChosenUnknown { code: "PM502", name: "decision-chosen-unknown", severity: Error }
 }
 

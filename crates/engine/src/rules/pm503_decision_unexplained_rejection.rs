@@ -7,6 +7,26 @@ crate::declare_rule! {
     /// Recording why the other options lost is what makes a decision reviewable later:
     /// `rejected_reason: {config: "the pool size was unchanged in the diff [report §7]"}`.
     /// Each option in `options_considered` other than `chosen` needs an entry.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: why was failover rejected?
+    /// decision_log:
+    ///   - decision: Fail over to the secondary PSP during triage?
+    ///     options_considered: [stay-on-primary-psp, fail-over-to-secondary-psp]
+    ///     chosen: stay-on-primary-psp
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// decision_log:
+    ///   - decision: Fail over to the secondary PSP during triage?
+    ///     options_considered: [stay-on-primary-psp, fail-over-to-secondary-psp]
+    ///     chosen: stay-on-primary-psp
+    ///     rejected_reason:
+    ///       fail-over-to-secondary-psp: PSP latency and approval rate were normal [metrics §20]
+    /// ```
     pub struct DecisionUnexplainedRejection { code: "PM503", name: "decision-unexplained-rejection", severity: Warning }
 }
 

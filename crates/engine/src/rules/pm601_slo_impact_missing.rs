@@ -9,6 +9,25 @@ crate::declare_rule! {
     /// (say which R: repair, recovery, resolve), and `alert_latency` (impact start to
     /// first alert). Error budget consumed = bad minutes / ((1 − SLO) × window); 99.9%
     /// over 30 days is 43.2 minutes. Write `TODO(…)` for a figure you can't get yet.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: no MTTA, MTTR or alert latency
+    /// slo_impact:
+    ///   slo: Checkout availability 99.9% of minutes good over 30 days
+    ///   error_budget_consumed_pct: 88.0
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// slo_impact:
+    ///   slo: Checkout availability 99.9% of minutes good over 30 days
+    ///   error_budget_consumed_pct: 88.0
+    ///   mtta: 4m
+    ///   mttr: 45m
+    ///   alert_latency: 17m
+    /// ```
     pub struct SloImpactMissing { code: "PM601", name: "slo-impact-missing", severity: Error }
 }
 

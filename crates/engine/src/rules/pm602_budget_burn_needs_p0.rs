@@ -7,6 +7,26 @@ crate::declare_rule! {
     /// Google's error budget policy: a single incident that consumes more than 20% of
     /// the error budget over four weeks gets a postmortem with at least one P0 action
     /// item. Either one action item is P0, or the figure is wrong.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: 88% of the budget, and nothing is P0
+    /// slo_impact:
+    ///   error_budget_consumed_pct: 88.0
+    /// action_items:
+    ///   - id: AI-001
+    ///     severity: P1
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// slo_impact:
+    ///   error_budget_consumed_pct: 88.0
+    /// action_items:
+    ///   - id: AI-001
+    ///     severity: P0
+    /// ```
     pub struct BudgetBurnNeedsP0 { code: "PM602", name: "budget-burn-needs-p0", severity: Error }
 }
 

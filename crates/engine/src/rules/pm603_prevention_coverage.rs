@@ -9,6 +9,31 @@ crate::declare_rule! {
     /// (detection), how we acted (response), how we restored service (recovery) and how
     /// we stop a repeat (prevention). Each must appear as the `category` of an action
     /// item or as a non-empty list under `prevention_categories`.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: nothing covers response or recovery
+    /// action_items:
+    ///   - id: AI-001
+    ///     category: prevention
+    ///   - id: AI-002
+    ///     category: detection
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// action_items:
+    ///   - id: AI-001
+    ///     category: prevention
+    ///   - id: AI-002
+    ///     category: detection
+    /// prevention_categories:
+    ///   response:
+    ///     - Pool saturation panels on the on-call dashboard (AI-004)
+    ///   recovery:
+    ///     - Restart step in the rollback runbook RB-PAY-07 (AI-003)
+    /// ```
     pub struct PreventionCoverage { code: "PM603", name: "prevention-coverage", severity: Warning }
 }
 

@@ -18,6 +18,30 @@ crate::declare_rule! {
     /// (impact_start → resolved), so `error_budget_consumed_pct` more than 10% above
     /// that bound is reported, and so is a budget stated in the `slo` text ("error
     /// budget 43.2 bad minutes") that differs from (1 − SLO) × window.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: the timeline says the alert came 17 minutes after impact start
+    /// timeline:
+    ///   - at: 2026-04-09T14:02:00Z
+    ///     kind: impact_start
+    ///   - at: 2026-04-09T14:19:00Z
+    ///     kind: detected
+    /// slo_impact:
+    ///   alert_latency: 5m
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// timeline:
+    ///   - at: 2026-04-09T14:02:00Z
+    ///     kind: impact_start
+    ///   - at: 2026-04-09T14:19:00Z
+    ///     kind: detected
+    /// slo_impact:
+    ///   alert_latency: 17m
+    /// ```
     pub struct SloFigureMismatch { code: "PM604", name: "slo-figure-mismatch", severity: Warning }
 }
 

@@ -12,6 +12,26 @@ crate::declare_rule! {
     /// resolution before mitigation, means a timestamp or a `kind` is wrong, and the
     /// MTTA, MTTR and alert latency computed from them are too. Write timestamps in
     /// ISO 8601 with a time zone, e.g. `2026-04-09T14:02:00Z`.
+    ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: acknowledged before the page was sent
+    /// timeline:
+    ///   - at: 2026-04-09T14:19:00Z
+    ///     kind: detected
+    ///   - at: 2026-04-09T14:13:00Z
+    ///     kind: acknowledged
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes
+    /// timeline:
+    ///   - at: 2026-04-09T14:19:00Z
+    ///     kind: detected
+    ///   - at: 2026-04-09T14:23:00Z
+    ///     kind: acknowledged
+    /// ```
     pub struct TimelineOrder { code: "PM605", name: "timeline-order", severity: Warning }
 }
 
