@@ -12,8 +12,6 @@ use crate::text::Span;
 
 pub mod blameless;
 pub mod common;
-#[cfg(test)]
-mod doc_examples;
 
 mod pm001_yaml_syntax;
 mod pm002_missing_field;
@@ -694,3 +692,7 @@ pub(crate) mod test_support {
             .collect()
     }
 }
+
+/// Runs the examples in every rule's doc comment.
+#[cfg(test)]
+mod doc_examples;
