@@ -131,6 +131,16 @@ mod tests {
                 let found = codes(&ex.yaml, Locale::En);
                 let hits = found.iter().filter(|(c, _)| *c == m.code).count();
                 let where_ = format!("{} example at doc line {}", m.code, ex.line);
+                // Rules find the same things whatever language the messages are in.
+                let zh_hits = codes(&ex.yaml, Locale::ZhTw)
+                    .iter()
+                    .filter(|(c, _)| *c == m.code)
+                    .count();
+                if zh_hits != hits {
+                    problems.push(format!(
+                        "{where_}: {hits} diagnostic(s) in English but {zh_hits} in 繁體中文"
+                    ));
+                }
                 match ex.expect {
                     Expect::Fails if hits == 0 => problems.push(format!(
                         "{where_} is marked `# fails` but {} reports nothing; the engine reported {:?}",
