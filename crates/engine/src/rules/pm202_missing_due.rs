@@ -6,7 +6,7 @@ crate::declare_rule! {
     ///
     /// Without a date an action item drifts to the bottom of the backlog. Write an ISO
     /// date (`due: 2026-12-15`); if the date is not agreed yet, write
-    /// `due: TODO(agree with the owner)`.
+    /// `due: TODO(ISO date agreed with the owner)`.
     ///
     /// **Examples**
     ///
@@ -35,7 +35,7 @@ impl Rule for MissingDue {
         let start = out.len();
         super::common::check_action_field(cx, out, self.meta(), "due", |cx, id| {
             (
-                crate::tr!(cx, "Action item {id} has no due date. Add `due: YYYY-MM-DD`, or `due: TODO(agree with the owner)`.", "行動項 {id} 沒有到期日。請加上 `due: YYYY-MM-DD`,或 `due: TODO(與 owner 確認)`。"),
+                crate::tr!(cx, "Action item {id} has no due date. Add `due: YYYY-MM-DD`, or `due: TODO(ISO date agreed with the owner)`.", "行動項 {id} 沒有到期日。請加上 `due: YYYY-MM-DD`,或 `due: TODO(與 owner 確認的 ISO 日期)`。"),
                 crate::tr!(cx, "The due date of {id} is still TODO; agree on a date with the owner.", "{id} 的到期日仍是 TODO;請與 owner 約定日期。"),
             )
         });

@@ -70,7 +70,7 @@ impl Rule for PreventionCoverage {
             .or_else(|| root.pair("action_items"))
             .map_or(0..0, |p| p.key.span.clone());
         let list = missing.join(", ");
-        out.push(Diagnostic::new(self.meta().code, self.meta().default_severity, span, "prevention_categories", crate::tr!(cx, "Not covered yet: {list}. Add an action item or a `prevention_categories` entry for each.", "尚未涵蓋:{list}。請為每一類加上行動項或 `prevention_categories` 項目。")));
+        out.push(Diagnostic::new(self.meta().code, self.meta().default_severity, span, "prevention_categories", crate::tr!(cx, "Not covered yet: {list}. Add an action item or a `prevention_categories` entry for each.", "尚未涵蓋：{list}。請為每一類加上行動項或 `prevention_categories` 項目。")));
     }
 }
 

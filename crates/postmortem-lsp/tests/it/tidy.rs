@@ -24,15 +24,100 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The code of a file without its `#[cfg(test)]` modules (they sit at the end
-/// of our files by convention) and without comment lines.
+/// The code of a file without its `#[cfg(test)]` items (a `mod x;` line or a
+/// `mod x { … }` block, wherever they sit) and without comment lines.
 fn non_test_code(p: &Path) -> String {
     let s = std::fs::read_to_string(p).expect("read source");
-    let s = s.split("#[cfg(test)]").next().unwrap_or("");
-    s.lines()
+    let mut out = String::new();
+    let mut rest = s.as_str();
+    while let Some(i) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + "#[cfg(test)]".len()..];
+        // The item ends at its `;` when that comes before any `{`, else at
+        // the brace that closes its first `{`.
+        let semi = after.find(';');
+        let brace = after.find('{');
+        let end = match (semi, brace) {
+            (Some(sc), Some(b)) if sc < b => sc + 1,
+            (Some(sc), None) => sc + 1,
+            (_, Some(b)) => b + block_len(&after[b..]),
+            (None, None) => after.len(),
+        };
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out.lines()
         .filter(|l| !l.trim_start().starts_with("//"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// The length of the `{ … }` block `s` starts with, skipping braces inside
+/// string, raw-string and char literals.
+fn block_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    let (mut i, mut depth) = (0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'"' | b'#'))
+                && (i == 0 || !b[i - 1].is_ascii_alphanumeric() && b[i - 1] != b'_') =>
+            {
+                let hashes = b[i + 1..].iter().take_while(|c| **c == b'#').count();
+                if b.get(i + 1 + hashes) == Some(&b'"') {
+                    let close = format!("\"{}", "#".repeat(hashes));
+                    let from = i + 2 + hashes;
+                    i = s[from..]
+                        .find(&close)
+                        .map_or(b.len(), |k| from + k + close.len());
+                    continue;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'\'' => {
+                // A char literal ('{', '\n'), not a lifetime ('a).
+                if b.get(i + 1) == Some(&b'\\') {
+                    i += s[i + 2..].find('\'').map_or(b.len(), |k| k + 3);
+                    continue;
+                }
+                if b.get(i + 2) == Some(&b'\'') {
+                    i += 3;
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+#[test]
+fn test_items_are_skipped_wherever_they_sit() {
+    let dir = std::env::temp_dir().join(format!("pm-tidy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let f = dir.join("x.rs");
+    std::fs::write(
+        &f,
+        "use a;\n#[cfg(test)]\nmod t;\nstatic S: Mutex<u8> = x;\n#[cfg(test)]\nmod u {\n fn f() { g(\"}}{\", '}', r#\"}\"#); }\n}\nfn after() {}\n",
+    )
+    .expect("write");
+    let code = non_test_code(&f);
+    assert!(code.contains("static S: Mutex"), "{code}");
+    assert!(code.contains("fn after()"), "{code}");
+    assert!(!code.contains("mod t;") && !code.contains("g();"), "{code}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `postmortem-*` and `fake-anthropic` dependencies of a crate, by section.
