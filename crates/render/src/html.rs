@@ -43,9 +43,7 @@ impl W<'_> {
             .clone()
             .unwrap_or_else(|| self.t("Untitled incident", "未命名事故").to_string());
         let csp = match &opts.nonce {
-            Some(n) => format!(
-                "default-src 'none'; style-src 'nonce-{n}'; script-src 'nonce-{n}'"
-            ),
+            Some(n) => format!("default-src 'none'; style-src 'nonce-{n}'; script-src 'nonce-{n}'"),
             None => "default-src 'none'; style-src 'unsafe-inline'".to_string(),
         };
         html! {

@@ -167,14 +167,25 @@ mod tests {
 
     #[test]
     fn arguments() {
-        let t = T::try_parse_from(["x", "pm.yaml", "--format", "md", "-o", "out.md", "--locale=zh-TW"])
-            .expect("args");
+        let t = T::try_parse_from([
+            "x",
+            "pm.yaml",
+            "--format",
+            "md",
+            "-o",
+            "out.md",
+            "--locale=zh-TW",
+        ])
+        .expect("args");
         assert_eq!(t.a.format, FormatArg::Md);
         assert_eq!(t.a.out, Some(PathBuf::from("out.md")));
         assert_eq!(t.a.locale, Some(Locale::ZhTw));
         let t = T::try_parse_from(["x", "pm.yaml", "-f", "markdown"]).expect("alias");
         assert_eq!(t.a.format, FormatArg::Md);
-        assert_eq!(T::try_parse_from(["x", "pm.yaml"]).map(|t| t.a.format).ok(), Some(FormatArg::Html));
+        assert_eq!(
+            T::try_parse_from(["x", "pm.yaml"]).map(|t| t.a.format).ok(),
+            Some(FormatArg::Html)
+        );
         assert!(T::try_parse_from(["x"]).is_err());
         assert!(T::try_parse_from(["x", "a.yaml", "--format", "pdf"]).is_err());
         assert!(T::try_parse_from(["x", "a.yaml", "b.yaml"]).is_err());

@@ -300,7 +300,10 @@ fn cli_renders_to_stdout_and_to_a_file() {
         .output()
         .expect("run");
     let help = String::from_utf8_lossy(&help.stdout);
-    assert!(help.contains("--format") && help.contains("--output"), "{help}");
+    assert!(
+        help.contains("--format") && help.contains("--output"),
+        "{help}"
+    );
     let bad = std::process::Command::new(bin)
         .args(["render", "--format", "pdf"])
         .arg(example())
