@@ -21,4 +21,8 @@ fi
 if [[ -x editors/vscode/test/run.sh ]]; then
   editors/vscode/test/run.sh || editors=1
 fi
+# The rendered HTML in headless Chromium (set up by the VS Code test above).
+if [[ -x crates/render/tests/browser/run.sh ]]; then
+  PM_SERVER="$PWD/target/release/postmortem-lsp" crates/render/tests/browser/run.sh || editors=1
+fi
 exit "$editors"

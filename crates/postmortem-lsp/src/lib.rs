@@ -11,4 +11,5 @@ pub(crate) use postmortem_draft as draft;
 pub(crate) use postmortem_engine::{
     analysis, config, detect, diagnostic, docs, ide, inputs, rules, schema,
 };
+pub(crate) use postmortem_render as render;
 pub(crate) use postmortem_syntax::{self as syntax, text};

@@ -21,6 +21,7 @@ import { findServer, INSTALL_HINT } from "./serverPath";
 import { serverSettings } from "./settings";
 import { sectionPicks } from "./sections";
 import { verifyPicks } from "./lowConfidence";
+import { registerPreview } from "./preview";
 
 const SECRET_KEY = "postmortem.anthropicApiKey";
 /** Server commands that draft (run with cancellable notification progress). */
@@ -328,6 +329,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     }),
     { dispose: () => void client?.stop() },
   );
+  registerPreview(ctx, startClient, isPostmortemDoc);
   updateContext(vscode.window.activeTextEditor);
   // Start now if a postmortem is open, else when one is.
   if (vscode.workspace.textDocuments.some(isPostmortemDoc)) await startClient();

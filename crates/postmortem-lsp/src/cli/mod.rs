@@ -1,4 +1,4 @@
-//! The command line: `check`, `schema`, `explain`, `new`, `draft`,
+//! The command line: `check`, `schema`, `explain`, `new`, `draft`, `render`,
 //! `completions` and `serve` (the language server), parsed by clap. A thin
 //! layer over the engine.
 
@@ -7,6 +7,7 @@ mod draft;
 pub mod explain;
 mod new;
 pub mod output;
+mod render;
 
 use std::io::Write;
 
@@ -46,6 +47,8 @@ enum Command {
     New(new::Args),
     /// Draft a section with Claude from the declared inputs (prints YAML).
     Draft(draft::Args),
+    /// The postmortem as a document for its readers: one self-contained HTML file or GitHub Markdown.
+    Render(render::Args),
     /// Print a shell completion script: `postmortem-lsp completions bash > …`.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -85,6 +88,7 @@ where
         Some(Command::Explain(a)) => explain::run(a),
         Some(Command::New(a)) => new::run(a),
         Some(Command::Draft(a)) => draft::run(a),
+        Some(Command::Render(a)) => render::run(a),
         Some(Command::Completions { shell }) => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "postmortem-lsp", &mut std::io::stdout());

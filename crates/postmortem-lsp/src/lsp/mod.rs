@@ -7,6 +7,7 @@ pub mod documents;
 mod draft;
 mod framing;
 mod ide;
+mod render;
 mod server;
 
 pub use server::Backend;
@@ -63,5 +64,6 @@ fn service() -> (
             Backend::work_done_progress_cancel,
         )
         .custom_method(framing::MALFORMED, Backend::malformed_message)
+        .custom_method(render::METHOD, Backend::render)
         .finish()
 }

@@ -17,4 +17,5 @@ mod hardening_inputs;
 mod hardening_rpc;
 mod lsp;
 mod lsp_ide;
+mod render;
 mod tidy;

@@ -27,6 +27,20 @@ function M.create()
   vim.api.nvim_create_user_command("PostmortemLowConfidence", function()
     pm().low_confidence()
   end, { desc = "Quickfix list of the fields to verify" })
+  vim.api.nvim_create_user_command("PostmortemPreview", function()
+    pm().preview()
+  end, { desc = "Open the postmortem, rendered as HTML, in the browser" })
+  vim.api.nvim_create_user_command("PostmortemRender", function(o)
+    pm().render_split(o.args)
+  end, {
+    nargs = "?",
+    desc = "The postmortem rendered as Markdown (default) or HTML, in a split",
+    complete = function(lead)
+      return vim.tbl_filter(function(s)
+        return s:sub(1, #lead) == lead
+      end, { "html", "md" })
+    end,
+  })
   vim.api.nvim_create_user_command("PostmortemCancel", function()
     pm().cancel()
   end, { desc = "Cancel the running Claude drafts" })

@@ -316,6 +316,84 @@ function M.cancel(bufnr)
   return n
 end
 
+--- `postmortem/render`: the buffer as the server renders it for readers
+--- (`format` "html" or "markdown"). `cb(err, result)` with result.content.
+function M.render(format, bufnr, cb)
+  local client, b = need_client(bufnr)
+  if not client then
+    return false
+  end
+  local params = { textDocument = { uri = vim.uri_from_bufnr(b) }, format = format }
+  client:request("postmortem/render", params, function(err, result)
+    if err then
+      vim.notify("postmortem: " .. (err.message or tostring(err)), vim.log.levels.ERROR)
+    end
+    if cb then
+      cb(err, result)
+    end
+  end, b)
+  return true
+end
+
+--- `:PostmortemPreview`: the buffer (saved or not) as one self-contained
+--- HTML file in Neovim's temporary folder, opened with |vim.ui.open()|.
+--- `cb(path)` once written.
+function M.preview(bufnr, cb)
+  return M.render("html", bufnr, function(err, result)
+    if err or not result then
+      return
+    end
+    local path = vim.fn.tempname() .. "-postmortem.html"
+    local f, open_err = io.open(path, "wb")
+    if not f then
+      vim.notify(("postmortem: can't write %s: %s"):format(path, open_err), vim.log.levels.ERROR)
+      return
+    end
+    f:write(result.content)
+    f:close()
+    local _, ui_err = vim.ui.open(path)
+    if ui_err then
+      vim.notify(
+        ("postmortem: wrote %s but could not open it (%s); open it in a browser"):format(path, ui_err),
+        vim.log.levels.WARN
+      )
+    end
+    if cb then
+      cb(path)
+    end
+  end)
+end
+
+--- `:PostmortemRender [md|html]`: the rendered document (Markdown by
+--- default) in a new vertical split, a scratch buffer. `cb(bufnr)`.
+function M.render_split(format, bufnr, cb)
+  format = (format == nil or format == "") and "md" or format
+  local kind = ({ md = "markdown", markdown = "markdown", html = "html" })[format]
+  if not kind then
+    vim.notify(("postmortem: `%s` is not a format; use md or html"):format(format), vim.log.levels.ERROR)
+    return false
+  end
+  local src = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  return M.render(kind, src, function(err, result)
+    if err or not result then
+      return
+    end
+    vim.cmd("vnew")
+    local buf = vim.api.nvim_get_current_buf()
+    vim.bo[buf].buftype = "nofile"
+    vim.bo[buf].bufhidden = "wipe"
+    vim.bo[buf].swapfile = false
+    vim.api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(result.content, "\n", { plain = true }))
+    vim.bo[buf].modified = false
+    vim.bo[buf].filetype = kind
+    local name = vim.fs.basename(vim.api.nvim_buf_get_name(src)):gsub("%.ya?ml$", "")
+    pcall(vim.api.nvim_buf_set_name, buf, ("postmortem://%s.%s"):format(name, kind == "markdown" and "md" or "html"))
+    if cb then
+      cb(buf)
+    end
+  end)
+end
+
 --- `:PostmortemLowConfidence`: the fields below H confidence, TODOs and action
 --- items without owner, in the quickfix list. `cb(items)` when filled.
 function M.low_confidence(bufnr, cb, open)

@@ -414,3 +414,71 @@ step("New postmortem writes a skeleton and opens it", "07-new-postmortem.png", a
   assert.match(readFileSync(file, "utf8"), /^incident_ref:/m);
   await shot("07-new-postmortem.png");
 });
+
+/** The frame of the preview webview that holds the rendered page. */
+async function previewFrame() {
+  for (let i = 0; i < 300; i++) {
+    for (const f of page.frames()) {
+      try {
+        if (await f.evaluate(() => !!document.querySelector("main.pm h1"))) return f;
+      } catch {
+        // a frame that went away
+      }
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error("no preview frame with a rendered postmortem");
+}
+
+step("Open Preview to the Side renders the postmortem, follows edits and jumps to the YAML", "08-preview.png", async () => {
+  const file = "postmortem.yaml";
+  const text = readFileSync(join(ws, file), "utf8");
+  await page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${file}"]`).click();
+  await page.locator(`.tab[aria-label*="${file}"]`).first().waitFor();
+  await page.locator(".monaco-editor .view-lines").first().click();
+  // The editor's title bar offers the preview once the file is known as a postmortem.
+  await page.locator('.editor-actions .action-label[aria-label*="Open Preview to the Side"]').first().waitFor({ timeout: PATIENCE });
+  await palette("Postmortem: Open Preview to the Side");
+  await page.locator('.tab[aria-label*="Preview postmortem.yaml"]').first().waitFor();
+  let frame = await previewFrame();
+  assert.match(await frame.locator("main.pm h1").innerText(), /INC-2026-0412/);
+  assert.equal(await frame.locator("svg.timeline-chart g.tl-event").count(), 10);
+  // The page's policy: no default sources, the style and script by nonce only.
+  const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
+  assert.match(csp, /^default-src 'none'; style-src 'nonce-[0-9a-f]{32}'; script-src 'nonce-[0-9a-f]{32}'/);
+
+  // Type in the YAML: the preview changes without a save.
+  const idLine = text.split("\n").findIndex((l) => l.includes("id: INC-2026-0412")) + 1;
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await palette("Go to Line/Column");
+  await page.keyboard.type(`${idLine}:100`);
+  await page.keyboard.press("Enter");
+  await page.keyboard.press("End");
+  await page.keyboard.type("-B");
+  await page.keyboard.press("Home");
+  await frame.waitForFunction(() => document.querySelector("main.pm h1")?.textContent.includes("INC-2026-0412-B"), null, { timeout: PATIENCE });
+  assert.equal(readFileSync(join(ws, file), "utf8"), text, "edited, not saved: the preview shows the buffer");
+
+  // The cursor on an action item: the preview marks that row.
+  const aiLine = text.split("\n").findIndex((l) => l.includes("- id: AI-003")) + 1;
+  await palette("Go to Line/Column");
+  await page.keyboard.type(`${aiLine}:1`);
+  await page.keyboard.press("Enter");
+  await frame.waitForFunction(() => document.body.getAttribute("data-current") === "action-items", null, { timeout: PATIENCE });
+  assert.match(await frame.locator(".pm-current").first().innerText(), /AI-003/);
+  await page.waitForTimeout(300);
+  await shot("08-preview.png");
+
+  // A click on a decision in the preview moves the cursor to its YAML.
+  const decLine = text.split("\n").findIndex((l) => l.includes("- decision: Whether to fail over")) + 1;
+  await frame.locator("#decisions article.decision", { hasText: "fail over" }).first().click();
+  await page.waitForFunction(
+    (ln) => new RegExp(`Ln ${ln},`).test(document.querySelector(".statusbar")?.textContent ?? ""),
+    decLine,
+    { timeout: PATIENCE },
+  );
+  await shot("09-preview-jump.png");
+  // Leave the file as it was for the steps after this one.
+  await page.keyboard.press("Control+Z");
+  await page.keyboard.press("Control+Z");
+});

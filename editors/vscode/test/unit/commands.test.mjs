@@ -54,8 +54,9 @@ test("package.json declares the issue's commands, each registered by the extensi
     "postmortem-lsp.newPostmortem": "Postmortem: New postmortem",
     "postmortem-lsp.restartServer": "Postmortem: Restart server",
     "postmortem-lsp.showLowConfidence": "Postmortem: Show low-confidence fields",
+    "postmortem-lsp.openPreview": "Postmortem: Open Preview to the Side",
   });
-  const src = readFileSync(join(EXT, "src/extension.ts"), "utf8");
+  const src = readFileSync(join(EXT, "src/extension.ts"), "utf8") + readFileSync(join(EXT, "src/preview.ts"), "utf8");
   for (const id of Object.keys(titles)) {
     assert.ok(src.includes(`registerCommand("${id}"`), `${id} is not registered`);
   }
