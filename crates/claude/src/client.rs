@@ -95,6 +95,14 @@ impl ClaudeClient {
     pub fn new(cfg: ClaudeConfig) -> Result<Self, ClaudeError> {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let key = cfg.api_key.clone().ok_or(ClaudeError::NoApiKey)?;
+        if cfg.temperature.is_some() && super::models::refuses_sampling(&cfg.model) {
+            // Migration guide: Opus 4.7 and later answer 400 to a set temperature.
+            return Err(ClaudeError::InvalidConfig(format!(
+                "model `{}` does not accept `temperature`; remove `temperature` from `[claude]` in \
+                 .postmortem-lsp.toml (or the `postmortem.claude.temperature` setting)",
+                cfg.model
+            )));
+        }
         let mut key_header = HeaderValue::from_str(key.expose_secret()).map_err(|_| {
             ClaudeError::InvalidConfig(
                 "the API key contains characters that cannot be sent in an HTTP header; copy it again from the \
@@ -238,6 +246,65 @@ impl ClaudeClient {
         }
     }
 
+    /// The input tokens of the request `body`, from
+    /// `POST {base}/v1/messages/count_tokens` (token-counting docs: it takes
+    /// the message body's `model`, `system`, `messages` and `tools`, and
+    /// answers `{"input_tokens": N}`; it is free and rate limited separately).
+    /// `None` when it could not be asked: a gateway without the endpoint, a
+    /// network problem, any error status (the message request itself will
+    /// report those), or cancellation. Never retried.
+    pub async fn count_tokens(&self, body: &Value, cancel: &CancellationToken) -> Option<u64> {
+        let obj = body.as_object()?;
+        let mut req = serde_json::Map::new();
+        for k in [
+            "model",
+            "system",
+            "messages",
+            "tools",
+            "tool_choice",
+            "thinking",
+        ] {
+            if let Some(v) = obj.get(k) {
+                req.insert(k.to_string(), v.clone());
+            }
+        }
+        let bytes = serde_json::to_vec(&Value::Object(req)).ok()?;
+        let mut headers = HeaderMap::new();
+        headers.insert("x-api-key", self.key_header.clone());
+        headers.insert(
+            "anthropic-version",
+            HeaderValue::from_static(ANTHROPIC_VERSION),
+        );
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        let limit =
+            Duration::from_secs(self.cfg.connect_timeout_s.max(1) + self.cfg.timeout_s.max(1));
+        let url = count_tokens_url(&self.cfg.base_url);
+        let fut = async {
+            let resp = self
+                .http
+                .post(&url)
+                .headers(headers)
+                .body(bytes)
+                .send()
+                .await
+                .ok()?;
+            if !resp.status().is_success() {
+                return None;
+            }
+            let body = resp.bytes().await.ok()?;
+            if body.len() > MAX_ERROR_BODY {
+                return None;
+            }
+            let v: Value = serde_json::from_slice(&body).ok()?;
+            v.get("input_tokens").and_then(Value::as_u64)
+        };
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => None,
+            r = tokio::time::timeout(limit, fut) => r.ok().flatten(),
+        }
+    }
+
     async fn attempt(
         &self,
         body: &[u8],
@@ -342,7 +409,7 @@ impl ClaudeClient {
                 events.map_err(|e| Failure::Final(ClaudeError::MalformedStream(e.to_string())))?;
             for ev in events {
                 acc.handle(ev, on_event, &self.key)
-                    .map_err(Failure::Final)?;
+                    .map_err(|e| stream_failure(e, request_id.clone()))?;
                 if cancel.is_cancelled() {
                     // Cancelled from inside `on_event`: stop here too.
                     drop(resp);
@@ -411,8 +478,13 @@ impl ClaudeClient {
             reason: reason.into(),
         };
         match status {
+            // Errors page: a spend limit set in the Console answers 400 with a
+            // message starting "You have reached your specified … API usage limits".
+            400 if is_spend_limit(&info) => Failure::Final(ClaudeError::SpendLimit(info)),
             400 => Failure::Final(ClaudeError::BadRequest(info)),
             401 => Failure::Final(ClaudeError::Unauthorized(info)),
+            // Errors page: 402 billing_error. Retrying cannot help.
+            402 => Failure::Final(ClaudeError::Billing(info)),
             403 => Failure::Final(ClaudeError::PermissionDenied(info)),
             404 if info.error_type.is_some() => Failure::Final(ClaudeError::NotFound {
                 model: self.cfg.model.clone(),
@@ -423,6 +495,12 @@ impl ClaudeClient {
                 info,
             }),
             413 => Failure::Final(ClaudeError::RequestTooLarge(info)),
+            // Rate limits answer 429 with `retry-after` (rate-limits page); a
+            // spend cap answers 429 without one and keeps failing until the
+            // cap changes, so it is reported at once.
+            429 if retry_after_s.is_none() || is_spend_limit(&info) => {
+                Failure::Final(ClaudeError::SpendLimit(info))
+            }
             429 => retry(
                 ClaudeError::RateLimited {
                     info,
@@ -460,6 +538,17 @@ impl ClaudeClient {
     }
 }
 
+/// Does the error say a spend (usage) limit was reached?
+fn is_spend_limit(info: &ApiErrorInfo) -> bool {
+    let m = info.message.as_deref().unwrap_or("").to_ascii_lowercase();
+    m.contains("usage limit") || m.contains("spend limit") || m.contains("spending limit")
+}
+
+/// `{base}/v1/messages/count_tokens`.
+pub fn count_tokens_url(base_url: &str) -> String {
+    format!("{}/count_tokens", messages_url(base_url))
+}
+
 /// `{base}/v1/messages`, without doubled slashes; a base ending in `/v1` is
 /// accepted too.
 pub fn messages_url(base_url: &str) -> String {
@@ -468,6 +557,49 @@ pub fn messages_url(base_url: &str) -> String {
         format!("{base}/messages")
     } else {
         format!("{base}/v1/messages")
+    }
+}
+
+/// An `error` event inside a 200 stream. Streaming docs: an
+/// `overloaded_error` event is what an HTTP 529 would have been, so it is
+/// retried the same way (the partial answer is dropped); an `api_error` is
+/// a 500. Anything else is final.
+fn stream_failure(e: ClaudeError, request_id: Option<String>) -> Failure {
+    let ClaudeError::Stream { kind, message } = &e else {
+        return Failure::Final(e);
+    };
+    let info = ApiErrorInfo {
+        status: 0,
+        error_type: Some(kind.clone()),
+        message: Some(message.clone()).filter(|m| !m.is_empty()),
+        request_id,
+    };
+    match kind.as_str() {
+        "overloaded_error" => Failure::Retry {
+            error: ClaudeError::Overloaded {
+                info: ApiErrorInfo {
+                    status: 529,
+                    ..info
+                },
+                retries: 0,
+                retry_after_s: None,
+            },
+            retry_after_s: None,
+            reason: "Anthropic became overloaded while answering (529)".into(),
+        },
+        "api_error" => Failure::Retry {
+            error: ClaudeError::Server {
+                info: ApiErrorInfo {
+                    status: 500,
+                    ..info
+                },
+                retries: 0,
+                retry_after_s: None,
+            },
+            retry_after_s: None,
+            reason: "Anthropic had a server error while answering (500)".into(),
+        },
+        _ => Failure::Final(e),
     }
 }
 

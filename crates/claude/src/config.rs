@@ -66,11 +66,13 @@ impl fmt::Display for ApiKey {
 /// model = "claude-sonnet-4-6"
 /// base_url = "https://api.anthropic.com"
 /// max_tokens = 4096
-/// temperature = 0.2        # or "none" / false to leave it out of requests
+/// # temperature = 0.2      # sent only when set; Opus 4.7 and later refuse it
 /// timeout_s = 60           # seconds without any data before giving up
 /// connect_timeout_s = 10
-/// structured_output = true
+/// structured_output = false  # true: also send the schema as output_config
 /// max_retries = 3
+/// # context_window = 200000  # tokens; the default for current models
+/// count_tokens = true      # ask /v1/messages/count_tokens when the inputs are large
 /// ```
 ///
 /// `api_key` is never read from files: it comes from `ANTHROPIC_API_KEY` or
@@ -86,9 +88,19 @@ pub struct ClaudeConfig {
     /// Idle (read) timeout: the longest wait for the next bytes, in seconds.
     pub timeout_s: u64,
     pub connect_timeout_s: u64,
-    /// Ask for JSON-schema constrained output (`output_config.format`).
+    /// Also send the section's schema as `output_config.format`. Off by
+    /// default: each section has its own schema, and changing
+    /// `output_config.format` invalidates the prompt cache (structured-outputs
+    /// docs), so the schema goes in the prompt text and answers are checked
+    /// locally.
     pub structured_output: bool,
     pub max_retries: u32,
+    /// The model's context window in tokens (default: see
+    /// `models::context_window`).
+    pub context_window: Option<u64>,
+    /// Use `POST /v1/messages/count_tokens` to count large requests before
+    /// sending them (a local estimate is used when it is off or missing).
+    pub count_tokens: bool,
     #[serde(skip)]
     pub api_key: Option<ApiKey>,
 }
@@ -99,11 +111,15 @@ impl Default for ClaudeConfig {
             model: DEFAULT_MODEL.to_string(),
             base_url: DEFAULT_BASE_URL.to_string(),
             max_tokens: 4096,
-            temperature: Some(0.2),
+            // Sampling parameters go out only when the user set them: Claude
+            // Opus 4.7 and later refuse them (migration guide).
+            temperature: None,
             timeout_s: 60,
             connect_timeout_s: 10,
-            structured_output: true,
+            structured_output: false,
             max_retries: 3,
+            context_window: None,
+            count_tokens: true,
             api_key: None,
         }
     }
@@ -228,7 +244,8 @@ mod tests {
         assert_eq!(cfg.timeout_s, 5);
         assert!(cfg.api_key.is_none());
         assert_eq!(cfg.base_url, DEFAULT_BASE_URL);
-        assert!(cfg.structured_output);
+        assert!(!cfg.structured_output);
+        assert!(ClaudeConfig::default().temperature.is_none());
 
         let t: toml::Table = toml::from_str("temperature = \"none\"").unwrap();
         let cfg: ClaudeConfig = t.try_into().unwrap();

@@ -57,6 +57,13 @@ pub enum ClaudeError {
     Unauthorized(ApiErrorInfo),
     /// 403 `permission_error`.
     PermissionDenied(ApiErrorInfo),
+    /// 402 `billing_error`: the organisation's billing needs attention
+    /// (errors page). Not retried.
+    Billing(ApiErrorInfo),
+    /// A spend limit was reached: a 429 without `retry-after`, or a 400 whose
+    /// message says the usage limits were reached (errors page). Retrying
+    /// cannot help until the limit changes, so it is not retried.
+    SpendLimit(ApiErrorInfo),
     /// 404 `not_found_error` from the API: the model does not exist for this key.
     NotFound { model: String, info: ApiErrorInfo },
     /// 404 without an Anthropic error body: `base_url` points elsewhere.
@@ -122,6 +129,17 @@ impl ClaudeError {
             PermissionDenied(info) => format!(
                 "The API key is not allowed to do this (403).{} Check the key's workspace and permissions \
                  in the Anthropic Console.",
+                info.said()
+            ),
+            Billing(info) => format!(
+                "Anthropic refused the request for a billing reason (402).{} Add credits or fix the payment \
+                 method under Billing in the Anthropic Console, then try again.",
+                info.said()
+            ),
+            SpendLimit(info) => format!(
+                "The API key's organisation or workspace reached its spend limit ({}).{} Nothing was retried: \
+                 raise the limit under Limits in the Anthropic Console, or wait until it resets.",
+                info.status,
                 info.said()
             ),
             NotFound { model, .. } => format!(
@@ -207,6 +225,113 @@ impl ClaudeError {
         }
     }
 
+    /// The same message in Traditional Chinese (zh-TW). Anthropic's own words
+    /// (`Anthropic said: …`) stay as they came.
+    pub fn user_message_zh(&self) -> String {
+        use ClaudeError::*;
+        let said = |info: &ApiErrorInfo| match info
+            .message
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
+            Some(m) => format!("Anthropic 的訊息:{m}"),
+            None => String::new(),
+        };
+        let retried = |n: u32| {
+            if n == 0 {
+                String::new()
+            } else {
+                format!(",已重試 {n} 次")
+            }
+        };
+        match self {
+            NoApiKey => "尚未設定 Anthropic API key。請在 server 的環境設定 ANTHROPIC_API_KEY,或設定編輯器的 \
+                         `postmortem.claude.apiKey`。"
+                .to_string(),
+            InvalidConfig(m) => format!("Claude 設定需要修正:{m}"),
+            ClientInit(m) => format!("HTTPS client 無法啟動({m})。請檢查系統的 TLS 憑證。"),
+            BadRequest(info) => format!(
+                "Anthropic 無法接受這個請求(400)。{} 若改過模型或設定,請檢查 .postmortem-lsp.toml 的 `[claude]`。",
+                said(info)
+            ),
+            Unauthorized(_) => "Anthropic 拒絕了這把 API key(401)。請檢查 ANTHROPIC_API_KEY 或 \
+                                `postmortem.claude.apiKey`。"
+                .to_string(),
+            PermissionDenied(info) => format!(
+                "這把 API key 沒有權限做這件事(403)。{} 請在 Anthropic Console 檢查 key 所屬的 workspace 與權限。",
+                said(info)
+            ),
+            Billing(info) => format!(
+                "Anthropic 因帳務問題拒絕了請求(402)。{} 請在 Anthropic Console 的 Billing 加值或更新付款方式後再試。",
+                said(info)
+            ),
+            SpendLimit(info) => format!(
+                "這把 API key 所屬的組織或 workspace 已達花費上限({})。{} 未自動重試:請在 Anthropic Console 的 \
+                 Limits 提高上限,或等上限重置。",
+                info.status,
+                said(info)
+            ),
+            NotFound { model, .. } => format!(
+                "找不到模型 `{model}`(404)。請把 .postmortem-lsp.toml 的 `[claude] model`(或 \
+                 `postmortem.claude.model`)設成你的 key 可用的模型。"
+            ),
+            EndpointNotFound { url, .. } => format!(
+                "{url} 回應 404 Not Found。請檢查 ANTHROPIC_BASE_URL 或 `[claude] base_url`:應指向 Anthropic API。"
+            ),
+            RequestTooLarge(_) => "輸入太大,一個請求放不下(413)。請調低 .postmortem-lsp.toml 的 \
+                                   `[inputs] max_bytes` 或縮短輸入後再試。"
+                .to_string(),
+            RateLimited { retries, retry_after_s, .. } => match retry_after_s.filter(|w| *w > MAX_RETRY_AFTER_S) {
+                Some(w) => format!("Anthropic 的速率限制要求等 {} 再送下一個請求(429)。請屆時再試。", human_secs(w)),
+                None => format!(
+                    "已達 Anthropic 的速率限制(429{})。請等一分鐘再試,或在 Anthropic Console 檢查 key 的限額。",
+                    retried(*retries)
+                ),
+            },
+            Overloaded { retries, retry_after_s, .. } => match retry_after_s.filter(|w| *w > MAX_RETRY_AFTER_S) {
+                Some(w) => format!("Anthropic 目前過載(529),要求等 {}。請屆時再試。", human_secs(w)),
+                None => format!("Anthropic 目前過載(529{})。這是暫時的:請幾分鐘後再試。", retried(*retries)),
+            },
+            Server { info, retries, retry_after_s } => match retry_after_s.filter(|w| *w > MAX_RETRY_AFTER_S) {
+                Some(w) => format!("Anthropic 發生伺服器錯誤({}),要求等 {}。請屆時再試。", info.status, human_secs(w)),
+                None => format!(
+                    "Anthropic 發生伺服器錯誤({}{})。通常是暫時的:請稍後再試。",
+                    info.status,
+                    retried(*retries)
+                ),
+            },
+            UnexpectedStatus(info) => format!(
+                "Anthropic 回應 HTTP {}。{} 請檢查 ANTHROPIC_BASE_URL 與中間的 proxy。",
+                info.status,
+                said(info)
+            ),
+            Connect { base_url, detail, retries } => format!(
+                "連不上 {base_url}({detail}{})。請檢查 ANTHROPIC_BASE_URL、網路或 HTTPS_PROXY。",
+                retried(*retries)
+            ),
+            Network { base_url, detail } => format!(
+                "與 {base_url} 的連線中斷({detail})。請再試一次;若一直發生,請檢查網路或 HTTPS_PROXY。"
+            ),
+            Timeout { secs } => format!(
+                "Anthropic {secs} 秒沒有傳來資料,請求已停止。請再試一次,或調高 .postmortem-lsp.toml 的 \
+                 `[claude] timeout_s`。"
+            ),
+            Stream { kind, message } => {
+                let msg = message.trim();
+                if msg.is_empty() {
+                    format!("Anthropic 回答途中回報錯誤({kind})。請稍後再試。")
+                } else {
+                    format!("Anthropic 回答途中回報錯誤:{msg}({kind})。請稍後再試。")
+                }
+            }
+            MalformedStream(m) => format!(
+                "無法讀取 Anthropic 的回應:{m}。請再試一次;若一直發生,請檢查 ANTHROPIC_BASE_URL 與中間的 proxy。"
+            ),
+            Cancelled => "已取消對 Claude 的請求。".to_string(),
+        }
+    }
+
     /// The API's request id, when the error came from the API.
     pub fn request_id(&self) -> Option<&str> {
         self.api_info().and_then(|i| i.request_id.as_deref())
@@ -220,8 +345,8 @@ impl ClaudeError {
     fn api_info(&self) -> Option<&ApiErrorInfo> {
         use ClaudeError::*;
         match self {
-            BadRequest(i) | Unauthorized(i) | PermissionDenied(i) | RequestTooLarge(i)
-            | UnexpectedStatus(i) => Some(i),
+            BadRequest(i) | Unauthorized(i) | PermissionDenied(i) | Billing(i) | SpendLimit(i)
+            | RequestTooLarge(i) | UnexpectedStatus(i) => Some(i),
             NotFound { info, .. }
             | EndpointNotFound { info, .. }
             | RateLimited { info, .. }

@@ -19,11 +19,13 @@ mod client;
 mod config;
 mod cost;
 mod error;
+pub mod models;
 mod request;
 pub mod sse;
 
 pub use client::{
-    messages_url, ClaudeClient, MessageOutcome, StreamProgress, Usage, ANTHROPIC_VERSION,
+    count_tokens_url, messages_url, ClaudeClient, MessageOutcome, StreamProgress, Usage,
+    ANTHROPIC_VERSION,
 };
 pub use config::{ApiKey, ClaudeConfig, DEFAULT_BASE_URL, DEFAULT_MODEL};
 pub use cost::estimate_cost_usd;

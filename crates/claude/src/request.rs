@@ -54,7 +54,11 @@ fn ephemeral() -> Value {
 }
 
 /// The request body (with `"stream": true`). Empty text blocks are left out,
-/// since the API rejects them.
+/// since the API rejects them ("text content blocks must be non-empty").
+/// `temperature` is sent only when the user set it (Opus 4.7 and later
+/// refuse it: migration guide), and `output_config` only with
+/// `structured_output` (changing it invalidates the prompt cache:
+/// structured-outputs docs).
 pub fn build_body(cfg: &ClaudeConfig, parts: &PromptParts) -> Value {
     let mut body = Map::new();
     body.insert("model".into(), json!(cfg.model));
@@ -157,7 +161,26 @@ mod tests {
 
     #[test]
     fn body_shape() {
-        let cfg = ClaudeConfig::default();
+        // Defaults: no sampling parameter, no output_config (the schema
+        // goes in the prompt so every section shares one cached prefix).
+        let b = build_body(
+            &ClaudeConfig::default(),
+            &PromptParts {
+                system: "sys",
+                inputs: &[],
+                ask: "draft",
+                schema: Some(&json!({"type": "object"})),
+            },
+        );
+        assert!(
+            b.get("temperature").is_none() && b.get("output_config").is_none(),
+            "{b}"
+        );
+        let cfg = ClaudeConfig {
+            temperature: Some(0.2),
+            structured_output: true,
+            ..ClaudeConfig::default()
+        };
         let inputs = vec![("a \"b\".log".to_string(), "1 | x".to_string())];
         let schema = json!({"type": "object"});
         let parts = PromptParts {

@@ -5,11 +5,22 @@
 //! One request per section: the system prompt and the numbered inputs form a
 //! byte-identical prefix with cache breakpoints (the same bytes for every
 //! section of the same document), then the document and the task. The answer
-//! (structured JSON, or YAML/JSON from text) is rendered as YAML in the
-//! document's own style, spliced in, and checked by every rule; errors in the
-//! drafted section get one repair round trip, then the draft is rejected.
-//! Drafting several sections with one [`Drafter`] continues the conversation,
-//! so each later request starts with the bytes of the one before (cached).
+//! (JSON or YAML read from text; structured JSON when `structured_output` is
+//! on) is held to the card's schema ([`schema_out::check_answer`]), rendered
+//! as YAML in the document's own style, spliced in, and checked by every rule;
+//! errors in the drafted section get one repair round trip, then the draft is
+//! rejected. Drafting several sections with one [`Drafter`] continues the
+//! conversation, so each later request starts with the bytes of the one
+//! before (cached).
+//!
+//! Prompt caching (prompt-caching docs) reads a prefix only when it is
+//! byte-identical up to a breakpoint, and changing `output_config.format`
+//! invalidates it (structured-outputs docs). So by default no
+//! `output_config` is sent at all: the section's schema is part of the task
+//! text, after the cached prefix, and every request of a document shares one
+//! prefix. Breakpoints: the system prompt, the inputs, the end of the previous
+//! user turn (where the previous request's cache ends) and the end of this
+//! one: four, the documented maximum.
 
 // The engine's and the client's modules under their usual names.
 pub(crate) use postmortem_claude as claude;
@@ -24,6 +35,8 @@ pub mod prompts;
 pub mod render;
 pub mod schema_out;
 pub mod splice;
+#[cfg(test)]
+mod strict_tests;
 pub mod value;
 
 use crate::analysis::Analysis;
@@ -55,6 +68,15 @@ pub enum Target {
 }
 
 impl Target {
+    /// The target that writes `section` (`verify` comes from the review).
+    pub fn for_section(section: &str) -> Target {
+        if section == REVIEW_SECTION {
+            Target::Review
+        } else {
+            Target::Section(section.to_string())
+        }
+    }
+
     pub fn section(&self) -> &str {
         match self {
             Target::Section(s) => s,
@@ -111,8 +133,20 @@ pub enum DraftError {
     Truncated {
         max_tokens: u32,
     },
-    /// Claude declined to answer.
+    /// Claude declined to answer (`stop_reason: refusal`); the conversation
+    /// was reset, as the stop-reasons docs advise before trying again.
     Refused,
+    /// `stop_reason: model_context_window_exceeded`: the inputs and the
+    /// answer filled the model's context window.
+    ContextWindowExceeded {
+        largest: Option<String>,
+    },
+    /// Counted before sending: the request is longer than the model can take.
+    InputTooLong {
+        tokens: u64,
+        limit: u64,
+        largest: Option<String>,
+    },
     /// Still invalid after the repair round trip. `draft` is what was rejected.
     Rejected {
         section: String,
@@ -150,7 +184,17 @@ impl DraftError {
             DraftError::Truncated { max_tokens } => format!(
                 "Claude's answer was cut off at max_tokens ({max_tokens}), so it was not used. Raise `[claude] max_tokens` in .postmortem-lsp.toml and try again."
             ),
-            DraftError::Refused => "Claude declined to draft this section, so nothing was changed. Check the inputs for content that should not be there, or write the section by hand.".into(),
+            DraftError::Refused => "Claude declined to draft this section (refusal), so nothing was changed and the conversation was reset. Check the inputs for content that should not be there, then try again or write the section by hand.".into(),
+            DraftError::ContextWindowExceeded { largest } => format!(
+                "The inputs and the answer filled the model's context window (model_context_window_exceeded), so the cut-off answer was not used. Shorten the largest input{}, or draft one section at a time.",
+                largest.as_deref().map(|l| format!(" ({l})")).unwrap_or_default()
+            ),
+            DraftError::InputTooLong { tokens, limit, largest } => format!(
+                "Nothing was sent: the inputs are {} tokens, the model's limit is {}{}. Shorten that input or declare fewer inputs, or lower `[claude] max_tokens` if the limit is close.",
+                thousands(*tokens),
+                thousands(*limit),
+                largest.as_deref().map(|l| format!("; the largest input is {l}")).unwrap_or_default()
+            ),
             DraftError::Rejected { section, reasons, .. } => {
                 let n = reasons.len();
                 let first = reasons.first().map(String::as_str).unwrap_or("it could not be read");
@@ -158,6 +202,49 @@ impl DraftError {
                     "The draft of `{section}` was not applied: {n} problem{} remained after one repair ({first}{}). The rejected draft is in the output log; run the command again, or fix the inputs it could not cite.",
                     if n == 1 { "" } else { "s" },
                     if n > 1 { "; …" } else { "" }
+                )
+            }
+        }
+    }
+}
+
+impl DraftError {
+    /// [`DraftError::user_message`] in the given locale (zh-TW or English).
+    pub fn user_message_for(&self, locale: crate::diagnostic::Locale) -> String {
+        if locale == crate::diagnostic::Locale::En {
+            return self.user_message();
+        }
+        match self {
+            DraftError::Claude(ClaudeError::Cancelled) => "已取消起草;文件沒有變更。".into(),
+            DraftError::Claude(e) => e.user_message_zh(),
+            DraftError::NoInputs(why) => format!(
+                "沒有可起草的證據:{why} 請在 `inputs` 宣告 incident report、chat log 與 metrics(工作區內的檔案),存檔後再試。"
+            ),
+            DraftError::Setup(m) => m.clone(),
+            DraftError::UnknownSection(s) => format!(
+                "`{s}` 不是 Claude 可起草的段落。可起草:{}。",
+                draftable().collect::<Vec<_>>().join(", ")
+            ),
+            DraftError::Truncated { max_tokens } => format!(
+                "Claude 的回答在 max_tokens({max_tokens})處被截斷,所以沒有採用。請調高 .postmortem-lsp.toml 的 `[claude] max_tokens` 後再試。"
+            ),
+            DraftError::Refused => "Claude 拒絕起草這個段落(refusal),文件沒有變更,對話已重置。請檢查輸入中是否有不該出現的內容,再試一次或手動撰寫。".into(),
+            DraftError::ContextWindowExceeded { largest } => format!(
+                "輸入加上回答已塞滿模型的 context window(model_context_window_exceeded),被截斷的回答沒有採用。請縮短最大的輸入{},或一次起草一個段落。",
+                largest.as_deref().map(|l| format!("({l})")).unwrap_or_default()
+            ),
+            DraftError::InputTooLong { tokens, limit, largest } => format!(
+                "沒有送出:輸入共 {} tokens,模型上限是 {}{}。請縮短該輸入或少宣告幾個輸入;若接近上限,也可調低 `[claude] max_tokens`。",
+                thousands(*tokens),
+                thousands(*limit),
+                largest.as_deref().map(|l| format!(";最大的輸入是 {l}")).unwrap_or_default()
+            ),
+            DraftError::Rejected { section, reasons, .. } => {
+                let first = reasons.first().map(String::as_str).unwrap_or("無法讀取");
+                format!(
+                    "`{section}` 的草稿沒有套用:修正一次後仍有 {} 個問題({first}{})。被拒的草稿在輸出記錄中;請再執行一次,或修正它無法引用的輸入。",
+                    reasons.len(),
+                    if reasons.len() > 1 { ";…" } else { "" }
                 )
             }
         }
@@ -296,6 +383,8 @@ pub struct Drafter {
     system: String,
     inputs: Vec<(String, String)>,
     input_files: Vec<String>,
+    /// The declared input with the most (estimated) tokens.
+    largest_input: Option<String>,
     doc_name: String,
     /// The first task (document + ask), once a conversation started.
     first_ask: Option<String>,
@@ -387,10 +476,15 @@ impl Drafter {
             DraftError::Setup(format!("The system prompt can't be used: {e}. Fix `[claude] prompts_dir` or remove it to use the built-in prompts."))
         })?;
         let client = ClaudeClient::new(cfg)?;
+        let largest_input = inputs
+            .iter()
+            .max_by_key(|i| crate::claude::models::estimate_tokens(&i.text))
+            .map(|i| i.rel.clone());
         Ok(Drafter {
             client,
             prompts,
             system,
+            largest_input,
             input_files: inputs.iter().map(|i| i.rel.clone()).collect(),
             inputs: inputs.into_iter().map(|i| (i.name, i.text)).collect(),
             doc_name: doc_name.to_string(),
@@ -436,9 +530,15 @@ impl Drafter {
         .map_err(|e| {
             DraftError::Setup(format!("The prompt for `{section}` can't be used: {e}."))
         })?;
+        // Properties in the card's order (serde_json keeps insertion order).
         let schema_text = schema.to_string();
+        let marker = if language.starts_with("Traditional Chinese") {
+            " Where no input supports a needed claim, cite `[來源未明示,需確認]` (the Traditional Chinese form of the marker) and give it confidence L."
+        } else {
+            " Where no input supports a needed claim, cite `[source unstated, needs confirmation]` and give it confidence L."
+        };
         let task = format!(
-            "<task section=\"{section}\">\n{}\n\nAnswer with one JSON object whose only key is `{section}`, matching this JSON Schema:\n{schema_text}\n\nWrite the text in {language}.\n</task>\n",
+            "<task section=\"{section}\">\n{}\n\nAnswer with one JSON object whose only key is `{section}`, matching this JSON Schema:\n{schema_text}\n\nWrite the text in {language}.{marker}\n</task>\n",
             what.trim_end()
         );
         Ok((task, schema))
@@ -478,6 +578,37 @@ impl Drafter {
         body
     }
 
+    /// Counts the request before it is sent: a conservative local estimate,
+    /// and, when that comes near the limit, the token-counting endpoint
+    /// (token-counting docs) unless `count_tokens = false` or the gateway
+    /// lacks it. The limit is the context window less `max_tokens`.
+    async fn check_size(&self, body: &Value, cancel: &CancellationToken) -> Result<(), DraftError> {
+        let cfg = self.client.config();
+        let window = crate::claude::models::context_window(&cfg.model, cfg.context_window);
+        let limit = window.saturating_sub(u64::from(cfg.max_tokens));
+        let estimate = estimate_body_tokens(body);
+        if estimate <= limit / 2 {
+            return Ok(());
+        }
+        let counted = if cfg.count_tokens {
+            self.client.count_tokens(body, cancel).await
+        } else {
+            None
+        };
+        if cancel.is_cancelled() {
+            return Err(DraftError::Claude(ClaudeError::Cancelled));
+        }
+        let tokens = counted.unwrap_or(estimate);
+        if tokens > limit {
+            return Err(DraftError::InputTooLong {
+                tokens,
+                limit,
+                largest: self.largest_input.clone(),
+            });
+        }
+        Ok(())
+    }
+
     async fn ask(
         &mut self,
         schema: &Value,
@@ -486,11 +617,12 @@ impl Drafter {
         cancel: &CancellationToken,
         on_event: &mut (dyn FnMut(DraftEvent) + Send),
     ) -> Result<String, DraftError> {
+        let body = self.body(schema);
+        self.check_size(&body, cancel).await?;
         on_event(DraftEvent::Request {
             section: section.to_string(),
             repair,
         });
-        let body = self.body(schema);
         let s = section.to_string();
         let outcome = self
             .client
@@ -502,15 +634,47 @@ impl Drafter {
             })
             .await?;
         self.totals.add(&outcome.usage, outcome.retries);
-        self.turns.push(
-            json!({"role": "assistant", "content": [{"type": "text", "text": outcome.text}]}),
-        );
+        // Stop reasons (handling-stop-reasons docs): a cut-off or refused
+        // answer is never used.
         match outcome.stop_reason.as_deref() {
-            Some("max_tokens") => Err(DraftError::Truncated {
-                max_tokens: self.client.config().max_tokens,
-            }),
-            Some("refusal") => Err(DraftError::Refused),
-            _ => Ok(outcome.text),
+            Some("max_tokens") => {
+                return Err(DraftError::Truncated {
+                    max_tokens: self.client.config().max_tokens,
+                })
+            }
+            Some("refusal") => return Err(DraftError::Refused),
+            Some("model_context_window_exceeded") => {
+                return Err(DraftError::ContextWindowExceeded {
+                    largest: self.largest_input.clone(),
+                })
+            }
+            _ => {}
+        }
+        // The API refuses empty text blocks ("text content blocks must be
+        // non-empty"), so an empty answer goes back as a short note.
+        let said = if outcome.text.trim().is_empty() {
+            "(no answer)".to_string()
+        } else {
+            outcome.text.clone()
+        };
+        self.turns
+            .push(json!({"role": "assistant", "content": [{"type": "text", "text": said}]}));
+        Ok(outcome.text)
+    }
+
+    /// Undo the turns of a section that produced no answer, so the
+    /// conversation stays user/assistant/user… for a later section. After a
+    /// refusal the whole conversation starts again.
+    fn rollback(&mut self, turns: usize, started_here: bool, e: &DraftError) {
+        if matches!(e, DraftError::Refused) {
+            self.turns.clear();
+            self.first_ask = None;
+            self.note = None;
+            return;
+        }
+        self.turns.truncate(turns);
+        if started_here {
+            self.first_ask = None;
         }
     }
 
@@ -538,6 +702,8 @@ impl Drafter {
 
         // The first request of a conversation carries the document; later
         // ones say what became of the previous draft.
+        let turns_at_start = self.turns.len();
+        let started_here = self.first_ask.is_none();
         if self.first_ask.is_none() {
             self.first_ask = Some(format!(
                 "<document name=\"{}\">\n{}{}</document>\n\n{task}",
@@ -552,21 +718,13 @@ impl Drafter {
 
         let mut repaired = false;
         loop {
-            let turns_before = self.turns.len();
             let answer = match self
                 .ask(&schema, &section, repaired, cancel, on_event)
                 .await
             {
                 Ok(a) => a,
                 Err(e) => {
-                    if matches!(e, DraftError::Claude(_)) {
-                        // No answer: forget this turn so the conversation stays
-                        // user/assistant/user… for a later section.
-                        self.turns.truncate(turns_before.saturating_sub(1));
-                        if self.turns.is_empty() && turns_before == 0 {
-                            self.first_ask = None;
-                        }
-                    }
+                    self.rollback(turns_at_start, started_here, &e);
                     return Err(e);
                 }
             };
@@ -636,6 +794,13 @@ impl Drafter {
         if !reads_back(&yaml, section, &v) {
             yaml = render::render_section_quoted(section, &v, style);
         }
+        let shape = schema_out::check_answer(section, &v);
+        if !shape.is_empty() {
+            return Ok(Evaluated::Bad {
+                yaml,
+                problems: shape,
+            });
+        }
         let spliced = splice::splice(base, section, &yaml, Mode::Replace, style.blank_between);
         let a = analyze(spliced.text.clone());
         let checked = check::check_section(&a, section, &spliced.section);
@@ -677,6 +842,49 @@ fn reads_back(yaml: &str, section: &str, v: &value::V) -> bool {
             .is_some_and(|back| {
                 back == *v || (matches!(v, value::V::Null) && back == value::V::Null)
             })
+}
+
+/// What "Draft all missing sections" drafts: the [`missing_sections`], then
+/// the `verify` review when there was something to draft and `verify` has no
+/// content yet (card: the output ends with `<verify>`).
+pub fn missing_plan(a: &Analysis) -> Vec<String> {
+    let mut plan: Vec<String> = missing_sections(a)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    if !plan.is_empty() && !splice::has_content(&a.parsed, REVIEW_SECTION) {
+        plan.push(REVIEW_SECTION.to_string());
+    }
+    plan
+}
+
+/// Tokens of a request body by [`crate::claude::models::estimate_tokens`]:
+/// every text block, the system prompt and any `output_config` schema.
+pub fn estimate_body_tokens(body: &Value) -> u64 {
+    fn walk(v: &Value, n: &mut u64) {
+        match v {
+            Value::String(s) => *n += crate::claude::models::estimate_tokens(s),
+            Value::Array(a) => a.iter().for_each(|x| walk(x, n)),
+            Value::Object(o) => {
+                for (k, x) in o {
+                    if k != "cache_control" && k != "type" && k != "role" {
+                        walk(x, n);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut n = 0;
+    for k in ["system", "messages"] {
+        if let Some(v) = body.get(k) {
+            walk(v, &mut n);
+        }
+    }
+    if let Some(oc) = body.get("output_config") {
+        n += crate::claude::models::estimate_tokens(&oc.to_string());
+    }
+    n
 }
 
 /// The sections still to write: absent, or only placeholders (`TODO…`,

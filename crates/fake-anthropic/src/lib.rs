@@ -7,12 +7,27 @@
 //! a FIFO; **when it is empty, the default reply is a successful stream with
 //! the text `ok`** (change it with [`FakeAnthropic::set_default_reply`]).
 //! Requests to other paths get a 404 `not_found_error` and do not use up a
-//! reply. Everything is bounded: request heads (64 KiB), bodies (32 MiB,
+//! reply.
+//!
+//! **It holds requests to the documented contract** (see [`crate::contract`]
+//! for what each check mirrors): a body the real API would refuse (missing
+//! `max_tokens`, an empty text block, more than 4 `cache_control`
+//! breakpoints, sampling parameters a model refuses, unsupported schema
+//! keywords, a prompt longer than the context window) gets the documented
+//! 400 `invalid_request_error` body and does not use up a reply. Streams
+//! report `usage` from a simulated prompt cache ([`crate::contract::PromptCache`])
+//! unless a reply sets it. `POST /v1/messages/count_tokens` answers
+//! `{"input_tokens": N}` (switch it off with
+//! [`FakeAnthropic::set_count_tokens_available`] to act like a gateway without
+//! it); those requests are listed by [`FakeAnthropic::count_requests`], not
+//! [`FakeAnthropic::requests`]. Everything is bounded: request heads (64 KiB), bodies (32 MiB,
 //! answered with 413 above that), concurrent connections (64), hangs (5 min).
 //!
 //! The same scripts load from JSON ([`Script::from_json`]) for the
 //! `fake-anthropic` binary. `Reply` uses serde's external tagging, e.g.
 //! `[{"stream": {"text": "hi", "chunking": {"every": 3}}}, {"status": {"code": 529}}, "hang"]`.
+
+pub mod contract;
 
 use std::collections::VecDeque;
 use std::io::Write as _;
@@ -89,7 +104,9 @@ pub enum LineEnding {
 #[serde(default)]
 pub struct StreamReply {
     pub text: String,
-    pub usage: FakeUsage,
+    /// `None`: computed from the request by the simulated prompt cache, with
+    /// one output token per 4 bytes of `text`.
+    pub usage: Option<FakeUsage>,
     pub chunking: Chunking,
     /// Pause between writes, in milliseconds.
     pub delay_ms: u64,
@@ -106,7 +123,7 @@ impl Default for StreamReply {
     fn default() -> Self {
         StreamReply {
             text: "ok".into(),
-            usage: FakeUsage::default(),
+            usage: None,
             chunking: Chunking::PerEvent,
             delay_ms: 0,
             delta_chars: 5,
@@ -167,6 +184,13 @@ pub enum Reply {
     },
     /// These bytes verbatim as the whole response, then close.
     Raw(Vec<u8>),
+    /// 200 `text/event-stream` with this recorded event-stream body, cut
+    /// into HTTP chunks as `chunking` says (for transcript tests).
+    Transcript {
+        body: String,
+        #[serde(default)]
+        chunking: Chunking,
+    },
 }
 
 impl Reply {
@@ -290,6 +314,10 @@ impl RecordedRequest {
 }
 
 struct State {
+    cache: Mutex<crate::contract::PromptCache>,
+    usages: Mutex<Vec<FakeUsage>>,
+    count_requests: Mutex<Vec<RecordedRequest>>,
+    count_tokens_available: std::sync::atomic::AtomicBool,
     replies: Mutex<VecDeque<Reply>>,
     default_reply: Mutex<Reply>,
     requests: Mutex<Vec<RecordedRequest>>,
@@ -349,6 +377,10 @@ impl FakeAnthropic {
             None => None,
         };
         let state = Arc::new(State {
+            cache: Mutex::new(crate::contract::PromptCache::default()),
+            usages: Mutex::new(Vec::new()),
+            count_requests: Mutex::new(Vec::new()),
+            count_tokens_available: std::sync::atomic::AtomicBool::new(true),
             replies: Mutex::new(opts.script.replies.into()),
             default_reply: Mutex::new(opts.script.default.unwrap_or_else(|| Reply::text("ok"))),
             requests: Mutex::new(Vec::new()),
@@ -391,9 +423,33 @@ impl FakeAnthropic {
         lock(&self.state.replies).len()
     }
 
-    /// Every request received so far, in order.
+    /// Every request received so far, in order (count_tokens requests
+    /// apart: see [`FakeAnthropic::count_requests`]).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.state.requests).clone()
+    }
+
+    /// The `POST /v1/messages/count_tokens` requests received so far.
+    pub fn count_requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.state.count_requests).clone()
+    }
+
+    /// Whether `/v1/messages/count_tokens` exists (default true); without
+    /// it the fake answers 404 like a gateway that lacks the endpoint.
+    pub fn set_count_tokens_available(&self, yes: bool) {
+        self.state
+            .count_tokens_available
+            .store(yes, Ordering::SeqCst);
+    }
+
+    /// The `usage` of every stream the fake started, in order.
+    pub fn usages(&self) -> Vec<FakeUsage> {
+        lock(&self.state.usages).clone()
+    }
+
+    /// Forget the prompt cache, as if its TTL had passed.
+    pub fn expire_cache(&self) {
+        lock(&self.state.cache).expire_all();
     }
 
     /// How many replies were cut short because the client closed the
@@ -472,25 +528,86 @@ async fn serve(mut sock: TcpStream, state: &State, shutdown: &CancellationToken)
         _ => return,
     };
     let id = state.next_id.fetch_add(1, Ordering::SeqCst);
-    let is_messages = req.method == "POST"
-        && req
-            .path
-            .split('?')
-            .next()
-            .is_some_and(|p| p.ends_with("/v1/messages"));
+    let path = req.path.split('?').next().unwrap_or("").to_string();
+    let is_messages = req.method == "POST" && path.ends_with("/v1/messages");
+    let is_count = req.method == "POST" && path.ends_with("/v1/messages/count_tokens");
     if let Some(file) = &state.record {
         let mut f = lock(file);
         let _ = writeln!(f, "{}", req.to_json_line());
         let _ = f.flush();
     }
+    if is_count {
+        let body = req.body.clone();
+        lock(&state.count_requests).push(req);
+        let reply = if !state.count_tokens_available.load(Ordering::SeqCst) {
+            Reply::api_error(404, "not_found_error", "Not found")
+        } else {
+            match crate::contract::validate(&body, true) {
+                Err(r) => Reply::api_error(r.status, r.kind, &r.message),
+                Ok(v) => Reply::Status {
+                    code: 200,
+                    headers: Vec::new(),
+                    body: json!({"input_tokens": crate::contract::input_tokens(&v)}).to_string(),
+                },
+            }
+        };
+        let outcome = play(&mut sock, reply, id, shutdown).await;
+        finish(&mut sock, state, outcome).await;
+        return;
+    }
+    let checked = is_messages.then(|| crate::contract::validate(&req.body, false));
     lock(&state.requests).push(req);
-    let reply = if is_messages {
-        let queued = lock(&state.replies).pop_front();
-        queued.unwrap_or_else(|| lock(&state.default_reply).clone())
-    } else {
-        Reply::api_error(404, "not_found_error", "Not found")
+    let reply = match checked {
+        None => Reply::api_error(404, "not_found_error", "Not found"),
+        Some(Err(r)) => Reply::api_error(r.status, r.kind, &r.message),
+        Some(Ok(body)) => {
+            let window = crate::contract::model_facts(
+                body.get("model").and_then(Value::as_str).unwrap_or(""),
+            )
+            .context_window;
+            let total = crate::contract::input_tokens(&body);
+            if total > window {
+                Reply::api_error(
+                    400,
+                    "invalid_request_error",
+                    &format!("prompt is too long: {total} tokens > {window} maximum"),
+                )
+            } else {
+                let queued = lock(&state.replies).pop_front();
+                let reply = queued.unwrap_or_else(|| lock(&state.default_reply).clone());
+                with_usage(reply, &body, state)
+            }
+        }
     };
     let outcome = play(&mut sock, reply, id, shutdown).await;
+    finish(&mut sock, state, outcome).await;
+}
+
+/// Fill in a stream's `usage` from the simulated prompt cache (only replies
+/// that start a stream read or write the cache, as a refused request does
+/// not reach the model).
+fn with_usage(reply: Reply, body: &Value, state: &State) -> Reply {
+    let cached = |text: &str| {
+        let u = lock(&state.cache).apply(body, std::time::Instant::now());
+        FakeUsage {
+            input_tokens: u.input_tokens,
+            output_tokens: crate::contract::fake_tokens(text).max(1),
+            cache_creation_input_tokens: u.cache_creation_input_tokens,
+            cache_read_input_tokens: u.cache_read_input_tokens,
+        }
+    };
+    match reply {
+        Reply::Stream(mut r) => {
+            let u = r.usage.clone().unwrap_or_else(|| cached(&r.text));
+            lock(&state.usages).push(u.clone());
+            r.usage = Some(u);
+            Reply::Stream(r)
+        }
+        other => other,
+    }
+}
+
+async fn finish(sock: &mut TcpStream, state: &State, outcome: Outcome) {
     match outcome {
         Outcome::Completed => {
             let _ = sock.shutdown().await;
@@ -582,6 +699,7 @@ fn reason(code: u16) -> &'static str {
         200 => "OK",
         400 => "Bad Request",
         401 => "Unauthorized",
+        402 => "Payment Required",
         403 => "Forbidden",
         404 => "Not Found",
         411 => "Length Required",
@@ -686,7 +804,7 @@ fn stream_events(r: &StreamReply, id: usize, complete: bool) -> Vec<String> {
         LineEnding::CrLf => "\r\n",
         LineEnding::Cr => "\r",
     };
-    let u = &r.usage;
+    let u = r.usage.clone().unwrap_or_default();
     let mut out = vec![
         event(
             "message_start",
@@ -809,6 +927,21 @@ async fn play(
             body,
         } => done(write_status(sock, code, &headers, &body, id).await.is_ok()),
         Reply::Raw(bytes) => done(sock.write_all(&bytes).await.is_ok()),
+        Reply::Transcript { body, chunking } => {
+            if write_stream_head(sock, id, &[]).await.is_err() {
+                return Outcome::ClosedEarly;
+            }
+            // PerEvent has no events to go by here: whole body.
+            let chunking = match chunking {
+                Chunking::PerEvent => Chunking::Whole,
+                c => c,
+            };
+            let chunks = cut(&[body], &chunking);
+            if !send_chunks(sock, &chunks, 0).await {
+                return Outcome::ClosedEarly;
+            }
+            done(sock.write_all(b"0\r\n\r\n").await.is_ok())
+        }
         Reply::Garbage { body } => {
             let body = if body.is_empty() {
                 "<html><body><h1>Welcome to nginx!</h1></body></html>\nthis is not an event stream\n\n".to_string()

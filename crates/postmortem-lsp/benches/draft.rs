@@ -1,14 +1,16 @@
 //! Drafting every section of the example with the release server over stdio
 //! against the fake Anthropic server: requests made, prompt bytes per request
 //! and the share that is a cached prefix, time from `workspace/executeCommand`
-//! to the first `$/progress`, and the server's peak memory. Figures, not
+//! to the first `$/progress`, the server's peak memory, and the input tokens
+//! read from the fake's simulated prompt cache (as documented: identical
+//! prefixes up to a breakpoint, above the model's minimum). Figures, not
 //! asserts. Run with `cargo bench --bench draft`.
 
 #[path = "../tests/it/common/mod.rs"]
 mod common;
 
 use common::{file_uri, Client};
-use fake_anthropic::{FakeAnthropic, RecordedRequest, Reply};
+use fake_anthropic::{FakeAnthropic, FakeUsage, RecordedRequest, Reply};
 use postmortem_draft::value::answer_for;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -143,6 +145,31 @@ fn report(label: &str, reqs: &[RecordedRequest]) {
     }
 }
 
+/// The share of input tokens read from the cache, from the `usage` the fake
+/// reported, from the second request on.
+fn report_usage(label: &str, us: &[FakeUsage]) {
+    let all =
+        |u: &FakeUsage| u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;
+    let shares: Vec<f64> = us
+        .iter()
+        .skip(1)
+        .map(|u| u.cache_read_input_tokens as f64 / all(u).max(1) as f64 * 100.0)
+        .collect();
+    if shares.is_empty() {
+        return;
+    }
+    let min = shares.iter().cloned().fold(f64::MAX, f64::min);
+    let mean = shares.iter().sum::<f64>() / shares.len() as f64;
+    let input: u64 = us.iter().map(all).sum();
+    let read: u64 = us.iter().map(|u| u.cache_read_input_tokens).sum();
+    let written: u64 = us.iter().map(|u| u.cache_creation_input_tokens).sum();
+    let out: u64 = us.iter().map(|u| u.output_tokens).sum();
+    println!(
+        "{label}: {} requests, {input} input tokens ({read} read from the cache, {written} written), {out} output; tokens read from the cache from the second request on: min {min:.0}%, mean {mean:.0}%",
+        us.len()
+    );
+}
+
 /// Sends a command and returns the time until its first `$/progress`.
 fn command(c: &mut Client, id: i64, cmd: &str, args: Value) -> Duration {
     let before = c.logged("$/progress").len();
@@ -221,8 +248,9 @@ fn main() {
     let mut firsts = Vec::new();
     let mut rss = Vec::new();
 
-    // A: "Draft all missing sections": one command, one conversation.
-    for s in SECTIONS {
+    // A: "Draft all missing sections": one command, one conversation,
+    // ending with the verify review.
+    for s in SECTIONS.iter().chain(&["verify"]) {
         fake.push(Reply::text(answer_for(&example, s).expect("section")));
     }
     let mut c = Client::spawn(bin, &["serve"]);
@@ -246,11 +274,13 @@ fn main() {
     ));
     rss.push(peak_rss_kib(pid));
     let reqs_a = fake.requests();
+    let usage_a = fake.usages();
     c.shutdown();
     report(
         "A. \"Draft all missing sections\" (one conversation)",
         &reqs_a,
     );
+    report_usage("A (usage)", &usage_a);
 
     // B: each section with its own command, one after the other, applying each.
     for s in SECTIONS {
@@ -286,8 +316,10 @@ fn main() {
     }
     rss.push(peak_rss_kib(pid));
     let reqs_b: Vec<RecordedRequest> = fake.requests().into_iter().skip(reqs_a.len()).collect();
+    let usage_b: Vec<FakeUsage> = fake.usages().into_iter().skip(usage_a.len()).collect();
     c.shutdown();
     report("B. One command per section (a request each)", &reqs_b);
+    report_usage("B (usage)", &usage_b);
     let value = |t: &str, s: &str| {
         let p = postmortem_syntax::parse(t);
         p.root

@@ -146,10 +146,8 @@ pub fn run(a: Args) -> i32 {
     let sections: Vec<String> = if a.review {
         vec![draft::REVIEW_SECTION.to_string()]
     } else if a.all_missing {
-        draft::missing_sections(&analysis)
-            .into_iter()
-            .map(str::to_string)
-            .collect()
+        // Ends with the verify review (card: the output ends with <verify>).
+        draft::missing_plan(&analysis)
     } else {
         a.section.iter().cloned().collect()
     };
@@ -177,8 +175,9 @@ pub fn run(a: Args) -> i32 {
             }
         }
     }
+    let shown_locale = analysis.locale;
     let fail = |e: &DraftError| {
-        eprintln!("postmortem-lsp draft: {}", e.user_message());
+        eprintln!("postmortem-lsp draft: {}", e.user_message_for(shown_locale));
         if let DraftError::Claude(c) = e {
             if let Some(id) = c.request_id() {
                 eprintln!("postmortem-lsp draft: Anthropic request id: {id}");
@@ -248,11 +247,7 @@ pub fn run(a: Args) -> i32 {
         } else {
             String::new()
         };
-        let target = if a.review {
-            Target::Review
-        } else {
-            Target::Section(s.clone())
-        };
+        let target = Target::for_section(s);
         let result = rt.block_on(drafter.draft(
             &acc,
             &target,

@@ -601,10 +601,8 @@ async fn run(ctx: Ctx, job: Job) {
     let sections: Vec<String> = match &job {
         Job::Section(s) => vec![s.clone()],
         Job::Review => vec![draft::REVIEW_SECTION.to_string()],
-        Job::Missing => draft::missing_sections(&snap.analysis)
-            .into_iter()
-            .map(str::to_string)
-            .collect(),
+        // Ends with the verify review (card: the output ends with <verify>).
+        Job::Missing => draft::missing_plan(&snap.analysis),
     };
     if sections.is_empty() {
         ctx.client
@@ -670,7 +668,8 @@ async fn draft_and_apply(
     sections: &[String],
     progress: &Progress,
 ) -> std::result::Result<Summary, String> {
-    let fail = |e: DraftError| e.user_message();
+    let locale = snap.analysis.locale;
+    let fail = |e: DraftError| e.user_message_for(locale);
     draft::check_file_base_url(&snap.config, snap.base_url_from_editor).map_err(fail)?;
     let cfg = draft::claude_config(&snap.config, snap.api_key.as_deref()).map_err(fail)?;
     let model = cfg.model.clone();
@@ -722,7 +721,7 @@ async fn draft_and_apply(
         let target = if *job == Job::Review {
             Target::Review
         } else {
-            Target::Section(section.clone())
+            Target::for_section(section)
         };
         let tx2 = tx.clone();
         let mut on_event = move |e: DraftEvent| {
@@ -757,7 +756,7 @@ async fn draft_and_apply(
                         ),
                     )
                     .await;
-                rejected.push(e.user_message());
+                rejected.push(e.user_message_for(locale));
                 if total == 1 {
                     stopped = Some(e);
                     break;
@@ -782,7 +781,7 @@ async fn draft_and_apply(
     let cost = totals.describe(&model);
 
     if let Some(e) = stopped {
-        let mut m = e.user_message();
+        let mut m = e.user_message_for(locale);
         if !accepted.is_empty() {
             m.push_str(&format!(
                 " The {} section{} drafted before that {} not applied either.",

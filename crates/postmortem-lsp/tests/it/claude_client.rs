@@ -101,6 +101,9 @@ async fn request_headers_and_body_shape() {
     let server = FakeAnthropic::start().await;
     let mut cfg = cfg(&server);
     cfg.base_url.push('/'); // no double slash in the path
+                            // Both set by the user here; neither is sent by default (below).
+    cfg.temperature = Some(0.2);
+    cfg.structured_output = true;
     let c = client(cfg.clone());
     let (r, events) = run(&c, &body(&cfg, "Draft the summary.")).await;
     let out = r.unwrap();
@@ -148,11 +151,10 @@ async fn request_headers_and_body_shape() {
         json!({"format": {"type": "json_schema", "schema": schema()}})
     );
 
-    // Structured output off: no output_config; no temperature when None.
+    // The defaults: no output_config, no temperature.
     let cfg2 = ClaudeConfig {
-        structured_output: false,
-        temperature: None,
-        ..cfg.clone()
+        base_url: cfg.base_url.clone(),
+        ..self::cfg(&server)
     };
     let (r, _) = run(&client(cfg2.clone()), &body(&cfg2, "Draft the summary.")).await;
     r.unwrap();
@@ -198,7 +200,7 @@ async fn text_assembled_from_deltas_split_mid_utf8() {
     for (chunking, line_ending, delay_ms) in variants.iter().cloned() {
         server.push(Reply::Stream(StreamReply {
             text: text.into(),
-            usage: usage.clone(),
+            usage: Some(usage.clone()),
             chunking,
             line_ending,
             delay_ms,
@@ -436,29 +438,353 @@ async fn http_error_messages_without_retries() {
     );
 }
 
+/// Streaming docs: an `overloaded_error` event after HTTP 200 is what a 529
+/// would have been, so it is retried like one (the partial text is dropped).
 #[tokio::test]
-async fn error_event_after_200() {
+async fn overloaded_error_event_after_200_is_retried_like_529() {
     let server = FakeAnthropic::start().await;
     server.push(Reply::ErrorEvent {
         text_before: "The outage began".into(),
         kind: "overloaded_error".into(),
         message: "Overloaded".into(),
     });
-    let (e, events) = expect_err(&server, cfg(&server)).await;
+    server.push(Reply::text("The outage began at 14:02."));
+    let cfg = cfg(&server);
+    let (r, events) = run(&client(cfg.clone()), &body(&cfg, "x")).await;
+    let out = r.unwrap();
     assert_eq!(
-        e,
-        ClaudeError::Stream {
+        out.text, "The outage began at 14:02.",
+        "the partial text is not kept"
+    );
+    assert_eq!(out.retries, 1);
+    assert_eq!(server.requests().len(), 2);
+    assert!(
+        events.iter().any(
+            |e| matches!(e, StreamProgress::Retrying { reason, .. } if reason.contains("529"))
+        ),
+        "{events:?}"
+    );
+
+    // When the retries run out it reads like a 529.
+    let mut cfg = cfg;
+    cfg.max_retries = 1;
+    for _ in 0..2 {
+        server.push(Reply::ErrorEvent {
+            text_before: String::new(),
             kind: "overloaded_error".into(),
-            message: "Overloaded".into()
-        }
+            message: "Overloaded".into(),
+        });
+    }
+    let (e, _) = expect_err(&server, cfg.clone()).await;
+    assert!(
+        matches!(e, ClaudeError::Overloaded { retries: 1, .. }),
+        "{e:?}"
     );
-    assert!(e.to_string().contains("overloaded"), "{e}");
-    assert_eq!(events, vec![StreamProgress::Connected]);
+    assert_eq!(e.status(), Some(529));
+    assert!(e.to_string().contains("after 1 retry"), "{e}");
+    assert!(
+        e.user_message_zh().contains("過載"),
+        "{}",
+        e.user_message_zh()
+    );
+
+    // Other error events are final.
+    let before = server.requests().len();
+    server.push(Reply::ErrorEvent {
+        text_before: String::new(),
+        kind: "invalid_request_error".into(),
+        message: "bad".into(),
+    });
+    let (e, _) = expect_err(&server, cfg).await;
+    assert!(matches!(e, ClaudeError::Stream { .. }), "{e:?}");
+    assert_eq!(server.requests().len(), before + 1);
+}
+
+/// Errors page: 402 `billing_error`; a spend limit answers 429 without
+/// `retry-after` (or 400 "…reached your specified API usage limits"). None
+/// can succeed on retry, and each says what to do.
+#[tokio::test]
+async fn billing_and_spend_limits_are_not_retried() {
+    let server = FakeAnthropic::start().await;
+    let cfg = cfg(&server);
+    server.push(Reply::api_error(
+        402,
+        "billing_error",
+        "Your credit balance is too low to access the Anthropic API.",
+    ));
+    let (e, events) = expect_err(&server, cfg.clone()).await;
+    assert!(matches!(e, ClaudeError::Billing(_)), "{e:?}");
+    let m = e.to_string();
+    assert!(
+        m.contains("402")
+            && m.contains("Billing")
+            && !m.contains("base URL")
+            && !m.contains("BASE_URL"),
+        "{m}"
+    );
+    assert!(
+        e.user_message_zh().contains("帳務"),
+        "{}",
+        e.user_message_zh()
+    );
+    assert!(events.is_empty());
+
+    server.push(Reply::api_error(
+        429,
+        "rate_limit_error",
+        "This request would exceed your organization's monthly spend limit.",
+    ));
+    server.push(Reply::text("never reached"));
+    let (e, events) = expect_err(&server, cfg.clone()).await;
+    assert!(matches!(e, ClaudeError::SpendLimit(_)), "{e:?}");
+    assert!(
+        e.to_string().contains("spend limit") && e.to_string().contains("Nothing was retried"),
+        "{e}"
+    );
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e, StreamProgress::Retrying { .. })));
+    assert_eq!(server.pending_replies(), 1, "not retried");
+    assert_eq!(server.requests().len(), 2);
+
+    // A rate limit with retry-after is still retried.
+    server.push(Reply::rate_limited(Some("0")));
+    let (r, _) = run(&client(cfg.clone()), &body(&cfg, "x")).await;
+    assert_eq!(r.unwrap().text, "never reached");
+
+    server.push(Reply::api_error(
+        400,
+        "invalid_request_error",
+        "You have reached your specified API usage limits. You will regain access on 2026-12-01 at 00:00 UTC.",
+    ));
+    let (e, _) = expect_err(&server, cfg).await;
+    assert!(matches!(e, ClaudeError::SpendLimit(_)), "{e:?}");
+    assert!(e.to_string().contains("2026-12-01"), "{e}");
+}
+
+/// The strict fake refuses what the documentation says the API refuses,
+/// with the documented error body, without using up a scripted reply; the
+/// client shows Anthropic's words.
+#[tokio::test]
+async fn the_strict_fake_refuses_what_the_api_refuses() {
+    let server = FakeAnthropic::start().await;
+    server.push(Reply::text("kept for the valid request"));
+    let cfg = cfg(&server);
+    let c = client(cfg.clone());
+    let text = |t: &str| json!({"type": "text", "text": t});
+    let marked =
+        |t: &str| json!({"type": "text", "text": t, "cache_control": {"type": "ephemeral"}});
+    let cases = [
+        (
+            json!({"model": "claude-sonnet-4-6", "messages": [{"role": "user", "content": "hi"}]}),
+            "max_tokens: Field required",
+        ),
+        (
+            json!({"model": "claude-sonnet-4-6", "max_tokens": 10, "messages": [
+                {"role": "user", "content": [text("draft")]},
+                {"role": "assistant", "content": [text("")]},
+                {"role": "user", "content": [text("again")]}]}),
+            "messages: text content blocks must be non-empty",
+        ),
+        (
+            json!({"model": "claude-sonnet-4-6", "max_tokens": 10,
+                   "system": [marked("a")],
+                   "messages": [{"role": "user", "content": [marked("b"), marked("c"), marked("d"), marked("e")]}]}),
+            "A maximum of 4 blocks with cache_control may be provided. Found 5.",
+        ),
+        (
+            json!({"model": "claude-opus-4-7", "max_tokens": 10, "temperature": 0.2,
+                   "messages": [{"role": "user", "content": "hi"}]}),
+            "temperature",
+        ),
+        (
+            json!({"model": "claude-sonnet-4-6", "max_tokens": 10,
+                   "messages": [{"role": "user", "content": "hi"}],
+                   "output_config": {"format": {"type": "json_schema", "schema": {
+                       "type": "object", "additionalProperties": false, "required": ["n"],
+                       "properties": {"n": {"type": "integer", "minimum": 0}}}}}}),
+            "minimum",
+        ),
+    ];
+    for (b, said) in cases {
+        let (r, _) = run(&c, &b).await;
+        let e = r.unwrap_err();
+        assert!(matches!(e, ClaudeError::BadRequest(_)), "{e:?}");
+        assert!(e.to_string().contains(said), "{said}: {e}");
+        assert_eq!(e.status(), Some(400));
+    }
+    assert_eq!(server.pending_replies(), 1, "refusals use up no reply");
+    let (r, _) = run(&c, &body(&cfg, "x")).await;
+    assert_eq!(r.unwrap().text, "kept for the valid request");
+
+    // The client never sends a temperature to a model that refuses it.
+    let e = ClaudeClient::new(ClaudeConfig {
+        model: "claude-opus-4-7".into(),
+        temperature: Some(0.2),
+        ..cfg.clone()
+    })
+    .unwrap_err();
+    assert!(
+        matches!(e, ClaudeError::InvalidConfig(_))
+            && e.to_string().contains("remove `temperature`"),
+        "{e}"
+    );
+    assert!(ClaudeClient::new(ClaudeConfig {
+        model: "claude-opus-4-7".into(),
+        ..cfg
+    })
+    .is_ok());
+}
+
+/// Token counting docs: `POST /v1/messages/count_tokens` with the same
+/// `model`, `system`, `messages`; a gateway without it gives `None`.
+#[tokio::test]
+async fn count_tokens_asks_the_endpoint() {
+    let server = FakeAnthropic::start().await;
+    let cfg = cfg(&server);
+    let c = client(cfg.clone());
+    let b = body(&cfg, "Draft the summary.");
+    let n = c.count_tokens(&b, &CancellationToken::new()).await;
+    assert_eq!(n, Some(fake_anthropic::contract::input_tokens(&b)));
+    let reqs = server.count_requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].path, "/v1/messages/count_tokens");
+    let sent = reqs[0].json().unwrap();
+    assert!(
+        sent.get("max_tokens").is_none() && sent.get("stream").is_none(),
+        "{sent}"
+    );
+    assert_eq!(sent["messages"], b["messages"]);
+    assert!(server.requests().is_empty(), "no message was sent");
+    server.set_count_tokens_available(false);
+    assert_eq!(c.count_tokens(&b, &CancellationToken::new()).await, None);
+}
+
+/// The prompt cache as documented: the second request with the same
+/// inputs reads them; the usage fields add up to the request's tokens.
+#[tokio::test]
+async fn usage_reports_the_simulated_cache() {
+    let server = FakeAnthropic::start().await;
+    let cfg = cfg(&server);
+    let c = client(cfg.clone());
+    let long: Vec<(String, String)> = vec![(
+        "chat.log".into(),
+        "L1| 14:02 checkout errors rise\n".repeat(400),
+    )];
+    let mk = |ask: &str| {
+        build_body(
+            &cfg,
+            &PromptParts {
+                system: "You help SREs.",
+                inputs: &long,
+                ask,
+                schema: None,
+            },
+        )
+    };
+    let first = run(&c, &mk("one")).await.0.unwrap().usage;
+    let second = run(&c, &mk("two")).await.0.unwrap().usage;
+    assert_eq!(first.cache_read_input_tokens, 0);
+    assert!(first.cache_creation_input_tokens > 1024, "{first:?}");
     assert_eq!(
-        server.requests().len(),
-        1,
-        "not retried after the stream started"
+        second.cache_read_input_tokens, first.cache_creation_input_tokens,
+        "{second:?}"
     );
+    assert_eq!(second.cache_creation_input_tokens, 0);
+    let total = |u: &postmortem_claude::Usage| {
+        u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens
+    };
+    assert_eq!(total(&first), total(&second));
+    server.expire_cache();
+    let third = run(&c, &mk("two")).await.0.unwrap().usage;
+    assert_eq!(third.cache_read_input_tokens, 0, "after the TTL");
+}
+
+/// A transcript in the documented event shapes (streaming docs: message_start,
+/// content_block_start, ping, content_block_delta, content_block_stop,
+/// message_delta with usage, message_stop), with CRLF line ends and
+/// multi-byte text, cut at awkward byte boundaries, through the client.
+const TRANSCRIPT: &str = concat!(
+    "event: message_start\r\n",
+    "data: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-sonnet-4-6\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":25,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":6400,\"output_tokens\":1}}}\r\n",
+    "\r\n",
+    "event: content_block_start\r\n",
+    "data: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\r\n",
+    "\r\n",
+    "event: ping\r\n",
+    "data: {\"type\": \"ping\"}\r\n",
+    "\r\n",
+    "event: content_block_delta\r\n",
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"{\\\"what_went_well\\\": [\\\"告警後 4 分鐘確認 \"}}\r\n",
+    "\r\n",
+    "event: content_block_delta\r\n",
+    "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"[chat L15] 🚒\\\"]}\"}}\r\n",
+    "\r\n",
+    "event: content_block_stop\r\n",
+    "data: {\"type\":\"content_block_stop\",\"index\":0}\r\n",
+    "\r\n",
+    "event: message_delta\r\n",
+    "data: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":31}}\r\n",
+    "\r\n",
+    "event: message_stop\r\n",
+    "data: {\"type\":\"message_stop\"}\r\n",
+    "\r\n",
+);
+
+#[tokio::test]
+async fn documented_transcripts_split_at_awkward_boundaries() {
+    let server = FakeAnthropic::start().await;
+    let cfg = cfg(&server);
+    let c = client(cfg.clone());
+    let mut cuts = vec![Chunking::Awkward, Chunking::Whole];
+    cuts.extend([1, 2, 3, 5, 7, 64].map(Chunking::Every));
+    // Between \r and \n, inside 告 and inside 🚒.
+    let b = TRANSCRIPT.as_bytes();
+    let cr = b.windows(2).position(|w| w == b"\r\n").unwrap() + 1;
+    let zh = TRANSCRIPT.find('告').unwrap() + 1;
+    let emoji = TRANSCRIPT.find('🚒').unwrap() + 2;
+    cuts.push(Chunking::At(vec![cr, zh, emoji]));
+    for chunking in cuts {
+        server.push(Reply::Transcript {
+            body: TRANSCRIPT.into(),
+            chunking: chunking.clone(),
+        });
+        let (r, _) = run(&c, &body(&cfg, "x")).await;
+        let out = r.unwrap_or_else(|e| panic!("{chunking:?}: {e:?}"));
+        assert_eq!(
+            out.text, "{\"what_went_well\": [\"告警後 4 分鐘確認 [chat L15] 🚒\"]}",
+            "{chunking:?}"
+        );
+        assert_eq!(out.stop_reason.as_deref(), Some("end_turn"));
+        assert_eq!(out.message_id.as_deref(), Some("msg_01"));
+        assert_eq!(out.usage.input_tokens, 25);
+        assert_eq!(out.usage.cache_read_input_tokens, 6400);
+        assert_eq!(out.usage.output_tokens, 31);
+    }
+
+    // An error event after HTTP 200 (streaming docs), cut anywhere: retried.
+    let cut_at = TRANSCRIPT.find("event: content_block_stop").unwrap();
+    let broken = format!(
+        "{}event: error\r\ndata: {{\"type\": \"error\", \"error\": {{\"type\": \"overloaded_error\", \"message\": \"Overloaded\"}}}}\r\n\r\n",
+        &TRANSCRIPT[..cut_at]
+    );
+    for n in [1, 3, 7] {
+        server.push(Reply::Transcript {
+            body: broken.clone(),
+            chunking: Chunking::Every(n),
+        });
+        server.push(Reply::Transcript {
+            body: TRANSCRIPT.into(),
+            chunking: Chunking::Awkward,
+        });
+        let (r, events) = run(&c, &body(&cfg, "x")).await;
+        let out = r.unwrap();
+        assert_eq!(out.retries, 1);
+        assert!(out.text.ends_with("🚒\"]}"), "{}", out.text);
+        assert!(events
+            .iter()
+            .any(|e| matches!(e, StreamProgress::Retrying { .. })));
+    }
 }
 
 #[tokio::test]
@@ -673,7 +999,7 @@ async fn api_key_never_shows() {
     ));
     server.push(Reply::ErrorEvent {
         text_before: String::new(),
-        kind: "api_error".into(),
+        kind: "invalid_request_error".into(),
         message: format!("x {KEY}"),
     });
     for _ in 0..2 {

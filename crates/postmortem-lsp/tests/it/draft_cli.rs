@@ -124,19 +124,34 @@ fn all_missing_and_review() {
     let dir = ws("c-missing", &doc, &f.server.url(), "");
     f.server.push(reply("what_went_wrong"));
     f.server.push(reply("decision_log"));
+    f.server.push(reply("verify"));
     let o = draft(&dir, &["--all-missing", "--write"], Some(KEY));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let text = file(&dir);
-    for s in ["what_went_wrong", "decision_log"] {
+    // "Draft all missing sections" ends with the verify review.
+    for s in ["what_went_wrong", "decision_log", "verify"] {
         assert_eq!(section_value(&text, s), section_value(EXAMPLE, s), "{s}");
     }
-    assert_eq!(f.server.requests().len(), 2);
-    let second = f.server.requests()[1].json().unwrap();
-    assert_eq!(
-        second["messages"].as_array().unwrap().len(),
-        3,
-        "one conversation"
-    );
+    assert_eq!(f.server.requests().len(), 3);
+    let last = f.server.requests()[2].json().unwrap();
+    let msgs = last["messages"].as_array().unwrap();
+    assert_eq!(msgs.len(), 5, "one conversation");
+    let ask = msgs[4]["content"][0]["text"].as_str().unwrap();
+    assert!(ask.contains("<task section=\"verify\">"), "{ask}");
+    // Every request of the conversation shares its prefix: no output_config,
+    // no temperature, and from the second request on most input is cached.
+    for r in f.server.requests() {
+        let b = r.json().unwrap();
+        assert!(
+            b.get("output_config").is_none() && b.get("temperature").is_none(),
+            "{b}"
+        );
+    }
+    let usages = f.server.usages();
+    for u in &usages[1..] {
+        let all = u.input_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;
+        assert!(u.cache_read_input_tokens * 10 >= all * 8, "{u:?}");
+    }
 
     f.server.push(reply("verify"));
     let o = draft(&dir, &["--review"], Some(KEY));

@@ -289,7 +289,8 @@ fn failed_drafts_never_change_the_document_while_typing() {
                 kind: "overloaded_error".into(),
                 message: "Overloaded".into(),
             },
-            "while answering",
+            // Retried like a 529 (none are left here), then reported as one.
+            "overloaded right now (529)",
         ),
     ];
     for (k, (reply, needle)) in cases.into_iter().enumerate() {
