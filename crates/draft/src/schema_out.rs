@@ -21,8 +21,8 @@
 //!   parameters per schema (tested for every section); free-form maps
 //!   (`rejected_reason`) as lists of `{key, value}` entries.
 
-use crate::value::V;
 use crate::schema::{self, Field, Kind};
+use crate::value::V;
 use serde_json::{json, Map, Value};
 
 /// Does the card require `field` (at `path`, e.g. `timeline.kind`)? Every
