@@ -387,7 +387,7 @@ pub struct Drafter {
     largest_input: Option<String>,
     doc_name: String,
     /// The first task (document + ask), once a conversation started.
-    first_ask: Option<String>,
+    first_ask: Option<FirstAsk>,
     /// The messages after the first user message.
     turns: Vec<Value>,
     /// Said at the start of the next user turn.
@@ -546,17 +546,38 @@ impl Drafter {
 
     /// The request body for the conversation so far plus `ask`.
     fn body(&self, schema: &Value) -> Value {
-        let first = self.first_ask.as_deref().unwrap_or("");
         let mut body = build_body(
             self.client.config(),
             &PromptParts {
                 system: &self.system,
                 inputs: &self.inputs,
-                ask: first,
+                ask: "",
                 schema: Some(schema),
             },
         );
         if let Some(msgs) = body.get_mut("messages").and_then(Value::as_array_mut) {
+            if let (Some(first), Some(content)) = (
+                &self.first_ask,
+                msgs.first_mut()
+                    .and_then(|m| m.get_mut("content"))
+                    .and_then(Value::as_array_mut),
+            ) {
+                // The document, one block per top-level section, then the task.
+                for (i, chunk) in first.document.iter().enumerate() {
+                    let mut block = json!({"type": "text", "text": chunk});
+                    if Some(i) == first.breakpoint && self.turns.is_empty() {
+                        // Just before the section being drafted: the next
+                        // command, drafting a later section of the document as
+                        // it will be, repeats these blocks and one more, and
+                        // the API finds this prefix by looking back from its
+                        // own breakpoint (prompt-caching docs: earlier block
+                        // boundaries, about 20 back).
+                        block["cache_control"] = json!({"type": "ephemeral"});
+                    }
+                    content.push(block);
+                }
+                content.push(json!({"type": "text", "text": first.task}));
+            }
             msgs.extend(self.turns.iter().cloned());
             // Cache breakpoints (two are the system prompt and the inputs): the
             // end of this request, and the end of the previous user turn, which
@@ -705,12 +726,7 @@ impl Drafter {
         let turns_at_start = self.turns.len();
         let started_here = self.first_ask.is_none();
         if self.first_ask.is_none() {
-            self.first_ask = Some(format!(
-                "<document name=\"{}\">\n{}{}</document>\n\n{task}",
-                self.doc_name,
-                base,
-                if base.ends_with('\n') { "" } else { "\n" }
-            ));
+            self.first_ask = Some(FirstAsk::new(&self.doc_name, base, &section, &task));
         } else {
             let note = self.note.take().unwrap_or_default();
             self.turns.push(json!({"role": "user", "content": [{"type": "text", "text": format!("{note}{task}")}]}));
@@ -819,6 +835,68 @@ impl Drafter {
     }
 }
 
+/// The first user turn after the inputs: the document, cut before each
+/// top-level key (with the blank and comment lines before it), so a
+/// document that only gained a section at its end repeats the earlier
+/// blocks byte for byte; then the task.
+struct FirstAsk {
+    document: Vec<String>,
+    task: String,
+    /// The block that ends just before where `section` is (or goes).
+    breakpoint: Option<usize>,
+}
+
+impl FirstAsk {
+    fn new(doc_name: &str, base: &str, section: &str, task: &str) -> FirstAsk {
+        let mut keys: Vec<String> = Vec::new();
+        let mut document: Vec<String> = Vec::new();
+        let mut current = format!("<document name=\"{doc_name}\">\n");
+        let mut pending = String::new(); // blank and comment lines at column 0
+        let mut has_key = false;
+        for line in base.split_inclusive('\n') {
+            let top_key = line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+            let filler = line.trim().is_empty() || line.starts_with('#');
+            if top_key && has_key {
+                document.push(std::mem::take(&mut current));
+                current = std::mem::take(&mut pending);
+            } else if !filler {
+                current.push_str(&std::mem::take(&mut pending));
+            }
+            has_key |= top_key;
+            if top_key {
+                let key = line.split(':').next().unwrap_or("").trim().to_string();
+                keys.push(key);
+            }
+            if filler {
+                pending.push_str(line);
+            } else {
+                current.push_str(line);
+            }
+        }
+        if !current.ends_with('\n') {
+            current.push('\n');
+        }
+        document.push(current);
+        // Blank or comment lines at the very end go with the task: they move
+        // in front of a section added after them.
+        let order = |k: &str| crate::schema::TOP.iter().position(|f| f.name == k);
+        let at = order(section);
+        let next = keys
+            .iter()
+            .position(|k| k == section || (order(k).is_some() && order(k) > at));
+        let breakpoint = match next {
+            Some(0) => None,
+            Some(i) => Some(i - 1),
+            None => document.len().checked_sub(1),
+        };
+        FirstAsk {
+            document,
+            task: format!("{pending}</document>\n\n{task}"),
+            breakpoint,
+        }
+    }
+}
+
 enum Evaluated {
     Good {
         yaml: String,
@@ -906,6 +984,46 @@ pub fn doc_name(path: Option<&Path>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_document_is_cut_before_each_top_level_key() {
+        let a = FirstAsk::new("p.yaml", "# head\nincident_ref:\n  id: X\n\n# about inputs\ninputs:\n  r: r.md\n\n  # inner\n  c: c.log\n", "timeline", "T");
+        assert_eq!(
+            a.document,
+            [
+                "<document name=\"p.yaml\">\n# head\nincident_ref:\n  id: X\n",
+                "\n# about inputs\ninputs:\n  r: r.md\n\n  # inner\n  c: c.log\n",
+            ]
+        );
+        assert_eq!(a.task, "</document>\n\nT");
+        // A section added at the end leaves the earlier blocks as they were,
+        // even after trailing blank lines.
+        let b = FirstAsk::new("p.yaml", "# head\nincident_ref:\n  id: X\n\n# about inputs\ninputs:\n  r: r.md\n\n  # inner\n  c: c.log\n\ntimeline:\n  - at: x\n\n", "timeline", "T");
+        assert_eq!(b.task, "\n</document>\n\nT");
+        assert_eq!(b.document[..2], a.document[..]);
+        assert_eq!(b.document[2], "\ntimeline:\n  - at: x\n");
+        // The breakpoint goes just before the section drafted.
+        assert_eq!(a.breakpoint, Some(1));
+        assert_eq!(b.breakpoint, Some(1));
+        let c = FirstAsk::new(
+            "p",
+            "incident_ref:\n  id: X\ntimeline: TODO\n",
+            "incident_ref",
+            "T",
+        );
+        assert_eq!(c.breakpoint, None);
+        let d = FirstAsk::new(
+            "p",
+            "incident_ref: x\ninputs: y\ntimeline: z\nroot_cause: TODO\nslo_impact: TODO\n",
+            "root_cause",
+            "T",
+        );
+        assert_eq!(d.breakpoint, Some(2));
+        assert_eq!(
+            FirstAsk::new("p", "x: 1", "timeline", "T").document,
+            ["<document name=\"p\">\nx: 1\n"]
+        );
+    }
 
     #[test]
     fn numbers_and_urls() {
