@@ -185,6 +185,8 @@ impl Config {
                     "connectTimeoutS" => "connect_timeout_s",
                     "maxRetries" => "max_retries",
                     "structuredOutput" => "structured_output",
+                    "contextWindow" => "context_window",
+                    "countTokens" => "count_tokens",
                     "promptsDir" => "prompts_dir",
                     "apiKey" => continue, // never stored in config; the server keeps it in memory only
                     other => other,

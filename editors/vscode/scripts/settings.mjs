@@ -74,7 +74,7 @@ export const META = {
   "claude.temperature": {
     type: ["number", "string", "null"],
     default: null,
-    markdownDescription: "Sampling temperature between 0 and 1 (default 0.2), or `none` to leave it out of requests.",
+    markdownDescription: "Sampling temperature between 0 and 1, sent only when set (default: not sent). Claude Opus 4.7 and later refuse it.",
   },
   "claude.timeoutS": {
     type: ["integer", "null"],
@@ -91,7 +91,18 @@ export const META = {
   "claude.structuredOutput": {
     type: ["boolean", "null"],
     default: null,
-    markdownDescription: "Ask for JSON-schema constrained answers (default on).",
+    markdownDescription: "Also send the section's JSON Schema as `output_config` (default off: each section's schema would stop the prompt cache from carrying over; answers are checked against the schema either way).",
+  },
+  "claude.contextWindow": {
+    type: ["integer", "null"],
+    minimum: 1,
+    default: null,
+    markdownDescription: "The model's context window in tokens (default 200000). Requests counted above it less `maxTokens` are not sent.",
+  },
+  "claude.countTokens": {
+    type: ["boolean", "null"],
+    default: null,
+    markdownDescription: "Count large requests with Anthropic's token-counting endpoint before sending them (default on; off, or a gateway without it: a conservative local estimate).",
   },
   "claude.maxRetries": {
     type: ["integer", "null"],

@@ -39,7 +39,8 @@ local defaults = {
   blameless = nil, -- { people = {}, allow = {}, bots = {} }
   locale = nil, -- "en" | "zh-TW"
   claude = nil, -- { model, baseUrl, maxTokens, temperature, timeoutS,
-  --                connectTimeoutS, structuredOutput, maxRetries, promptsDir }
+  --                connectTimeoutS, structuredOutput, maxRetries, contextWindow,
+  --                countTokens, promptsDir }
   -- Passed through to vim.lsp.config.
   on_attach = nil,
   capabilities = nil,
