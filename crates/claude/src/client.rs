@@ -192,9 +192,7 @@ impl ClaudeClient {
                 "the request body must be a JSON object".into(),
             ));
         };
-        let mut obj = obj.clone();
-        obj.insert("stream".into(), Value::Bool(true));
-        let bytes = serde_json::to_vec(&Value::Object(obj)).map_err(|e| {
+        let bytes = super::request::wire_bytes(obj).map_err(|e| {
             ClaudeError::InvalidConfig(format!("the request could not be serialized: {e}"))
         })?;
         let max_retries = self.cfg.max_retries.min(MAX_RETRIES_CAP);

@@ -18,6 +18,38 @@ pub struct PromptParts<'a> {
     pub ask: &'a str,
     /// A JSON schema for the answer, used when `structured_output` is on.
     pub schema: Option<&'a Value>,
+    /// `schema` serialized with its properties in the order they should be
+    /// written (structured outputs follow the schema's order, and
+    /// `serde_json::Value` sorts keys): sent on the wire in its place.
+    pub schema_text: Option<&'a str>,
+}
+
+/// A key of the body [`build_body`] returns that carries the ordered schema
+/// text; the client takes it out and sends that text as the schema.
+pub const ORDERED_SCHEMA_KEY: &str = "x-postmortem-ordered-schema";
+
+/// The body as bytes for the wire: `"stream": true`, and the ordered schema
+/// text (see [`ORDERED_SCHEMA_KEY`]) in place of the sorted one.
+pub fn wire_bytes(body: &serde_json::Map<String, Value>) -> Result<Vec<u8>, serde_json::Error> {
+    let mut obj = body.clone();
+    obj.insert("stream".into(), Value::Bool(true));
+    let ordered = obj.remove(ORDERED_SCHEMA_KEY);
+    let text = serde_json::to_string(&Value::Object(obj.clone()))?;
+    let (Some(Value::String(ordered)), Some(schema)) = (
+        ordered,
+        obj.get("output_config")
+            .and_then(|o| o.pointer("/format/schema")),
+    ) else {
+        return Ok(text.into_bytes());
+    };
+    // The same schema, parsed back, or the sorted one stays.
+    if serde_json::from_str::<Value>(&ordered).ok().as_ref() != Some(schema) {
+        return Ok(text.into_bytes());
+    }
+    let sorted = format!("\"schema\":{}", serde_json::to_string(schema)?);
+    Ok(text
+        .replacen(&sorted, &format!("\"schema\":{ordered}"), 1)
+        .into_bytes())
 }
 
 /// The inputs as one text block: each wrapped in `<input name="…">` tags,
@@ -92,6 +124,9 @@ pub fn build_body(cfg: &ClaudeConfig, parts: &PromptParts) -> Value {
                 "output_config".into(),
                 json!({"format": {"type": "json_schema", "schema": schema}}),
             );
+            if let Some(t) = parts.schema_text {
+                body.insert(ORDERED_SCHEMA_KEY.into(), Value::String(t.to_string()));
+            }
         }
     }
     body.insert("stream".into(), Value::Bool(true));
@@ -160,6 +195,42 @@ mod tests {
     }
 
     #[test]
+    fn the_wire_keeps_the_schemas_order() {
+        let schema = json!({"type": "object", "properties": {"b": {"type": "string"}, "a": {"type": "string"}}});
+        let ordered =
+            r#"{"type":"object","properties":{"b":{"type":"string"},"a":{"type":"string"}}}"#;
+        let cfg = ClaudeConfig {
+            structured_output: true,
+            ..ClaudeConfig::default()
+        };
+        let parts = PromptParts {
+            system: "s",
+            inputs: &[],
+            ask: "a",
+            schema: Some(&schema),
+            schema_text: Some(ordered),
+        };
+        let b = build_body(&cfg, &parts);
+        let wire = String::from_utf8(wire_bytes(b.as_object().unwrap()).unwrap()).unwrap();
+        assert!(
+            wire.contains(ordered) && !wire.contains(ORDERED_SCHEMA_KEY),
+            "{wire}"
+        );
+        let back: Value = serde_json::from_str(&wire).unwrap();
+        assert_eq!(back["output_config"]["format"]["schema"], schema);
+        assert_eq!(back["stream"], true);
+        // A text that is not the same schema is ignored.
+        let parts = PromptParts {
+            schema_text: Some("{}"),
+            ..parts
+        };
+        let wire =
+            String::from_utf8(wire_bytes(build_body(&cfg, &parts).as_object().unwrap()).unwrap())
+                .unwrap();
+        assert!(wire.contains(r#""a":{"type":"string"},"b""#), "{wire}");
+    }
+
+    #[test]
     fn body_shape() {
         // Defaults: no sampling parameter, no output_config (the schema
         // goes in the prompt so every section shares one cached prefix).
@@ -170,6 +241,7 @@ mod tests {
                 inputs: &[],
                 ask: "draft",
                 schema: Some(&json!({"type": "object"})),
+                schema_text: None,
             },
         );
         assert!(
@@ -188,6 +260,7 @@ mod tests {
             inputs: &inputs,
             ask: "draft",
             schema: Some(&schema),
+            schema_text: None,
         };
         let b = build_body(&cfg, &parts);
         assert_eq!(b["stream"], true);
@@ -210,6 +283,7 @@ mod tests {
             inputs: &[],
             ask: "hi",
             schema: Some(&schema),
+            schema_text: None,
         };
         let b = build_body(&cfg, &parts);
         assert!(

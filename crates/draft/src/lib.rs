@@ -530,8 +530,8 @@ impl Drafter {
         .map_err(|e| {
             DraftError::Setup(format!("The prompt for `{section}` can't be used: {e}."))
         })?;
-        // Properties in the card's order (serde_json keeps insertion order).
-        let schema_text = schema.to_string();
+        // Properties in the card's order (structured outputs follow it).
+        let schema_text = schema_out::ordered_text(&schema);
         let marker = if language.starts_with("Traditional Chinese") {
             " Where no input supports a needed claim, cite `[來源未明示,需確認]` (the Traditional Chinese form of the marker) and give it confidence L."
         } else {
@@ -553,6 +553,7 @@ impl Drafter {
                 inputs: &self.inputs,
                 ask: "",
                 schema: Some(schema),
+                schema_text: Some(&schema_out::ordered_text(schema)),
             },
         );
         if let Some(msgs) = body.get_mut("messages").and_then(Value::as_array_mut) {

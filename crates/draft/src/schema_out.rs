@@ -152,6 +152,107 @@ fn kind(k: &'static Kind, path: &str) -> Value {
     v
 }
 
+/// The schema as JSON text with every `properties` map in the card's order
+/// (the schema table's field order), since structured outputs write
+/// properties in schema order and `serde_json::Value` keeps keys sorted.
+/// Maps the table does not describe (`{key, value}` entries) follow their
+/// `required` list. Parses back to the same value.
+pub fn ordered_text(schema: &Value) -> String {
+    let mut out = String::new();
+    write_ordered(schema, "", &mut out);
+    out
+}
+
+fn write_ordered(v: &Value, path: &str, out: &mut String) {
+    match v {
+        Value::Object(o) => {
+            const KEYWORDS: &[&str] = &[
+                "type",
+                "description",
+                "enum",
+                "anyOf",
+                "properties",
+                "required",
+                "additionalProperties",
+                "items",
+            ];
+            let mut keys: Vec<&String> = o.keys().collect();
+            keys.sort_by_key(|k| {
+                KEYWORDS
+                    .iter()
+                    .position(|x| x == k)
+                    .unwrap_or(KEYWORDS.len())
+            });
+            out.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String((*k).clone()).to_string());
+                out.push(':');
+                match (k.as_str(), &o[*k]) {
+                    ("properties", Value::Object(props)) => {
+                        write_properties(props, path, o.get("required"), out)
+                    }
+                    (_, val) => write_ordered(val, path, out),
+                }
+            }
+            out.push('}');
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_ordered(x, path, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn write_properties(
+    props: &Map<String, Value>,
+    path: &str,
+    required: Option<&Value>,
+    out: &mut String,
+) {
+    let mut order: Vec<String> = Vec::new();
+    if !path.is_empty() {
+        if let Some(f) = schema::lookup(path) {
+            let mut k = &f.kind;
+            while let Kind::List(inner) = k {
+                k = inner;
+            }
+            if let Some(fields) = schema::fields_of(k) {
+                order.extend(fields.iter().map(|f| f.name.to_string()));
+            }
+        }
+    }
+    if let Some(Value::Array(req)) = required {
+        order.extend(req.iter().filter_map(Value::as_str).map(str::to_string));
+    }
+    let mut keys: Vec<&String> = props.keys().collect();
+    keys.sort_by_key(|k| order.iter().position(|o| o == *k).unwrap_or(order.len()));
+    out.push('{');
+    for (i, k) in keys.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&Value::String((*k).clone()).to_string());
+        out.push(':');
+        let child = if path.is_empty() {
+            (*k).clone()
+        } else {
+            format!("{path}.{k}")
+        };
+        write_ordered(&props[*k], &child, out);
+    }
+    out.push('}');
+}
+
 /// What in an answer (the section's value, after
 /// [`crate::value::normalize`]) does not have the shape the card
 /// requires: a missing required field, a bare string where a map belongs, a
@@ -319,50 +420,43 @@ mod tests {
     #[test]
     fn properties_in_the_cards_order_and_required_as_the_card_says() {
         let a = section_schema("action_items").unwrap();
-        let item = &a["properties"]["action_items"]["items"];
-        let keys: Vec<&str> = item["properties"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let text = ordered_text(&a);
         assert_eq!(
-            keys,
-            [
-                "id",
-                "statement",
-                "owner",
-                "due",
-                "severity",
-                "category",
-                "success_criteria",
-                "source",
-                "confidence",
-                "confidence_note"
-            ]
+            serde_json::from_str::<Value>(&text).unwrap(),
+            a,
+            "the same schema"
         );
-        // Serialized, too: the text sent keeps the order.
-        let text = a.to_string();
-        assert!(text.find("\"statement\"").unwrap() < text.find("\"confidence\"").unwrap());
-        assert!(text.find("\"due\"").unwrap() < text.find("\"severity\"").unwrap());
+        let at = |k: &str| {
+            text.find(&format!("\"{k}\":"))
+                .unwrap_or_else(|| panic!("{k}"))
+        };
+        let order = [
+            "id",
+            "statement",
+            "owner",
+            "due",
+            "severity",
+            "category",
+            "success_criteria",
+            "source",
+            "confidence",
+            "confidence_note",
+        ];
+        for w in order.windows(2) {
+            assert!(at(w[0]) < at(w[1]), "{} before {}: {text}", w[0], w[1]);
+        }
+        let r = ordered_text(&section_schema("root_cause").unwrap());
+        let at = |k: &str| r.find(&format!("\"{k}\":")).unwrap();
+        assert!(
+            at("five_whys") < at("primary_cause_category")
+                && at("primary_cause_category") < at("source")
+                && at("source") < at("confidence")
+        );
+        assert!(at("why_1") < at("why_2") && at("why_4") < at("why_5"));
+        let d = ordered_text(&section_schema("decision_log").unwrap());
+        assert!(d.find("\"key\":").unwrap() < d.find("\"value\":").unwrap());
         let r = section_schema("root_cause").unwrap();
         let rc = &r["properties"]["root_cause"];
-        let keys: Vec<&str> = rc["properties"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        assert_eq!(
-            keys,
-            [
-                "five_whys",
-                "primary_cause_category",
-                "source",
-                "confidence",
-                "confidence_note"
-            ]
-        );
         assert_eq!(
             rc["required"],
             json!([

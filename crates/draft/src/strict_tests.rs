@@ -258,6 +258,11 @@ async fn cached_share_on_the_example() {
     }
     let u = server.usages();
     assert_eq!(u[1].cache_read_input_tokens, 0, "{u:?}");
+    // On the wire, output_config's schema is in the card's order.
+    let raw = String::from_utf8(server.requests()[1].body.clone()).unwrap();
+    let oc = &raw[raw.find("\"output_config\"").unwrap()..];
+    assert!(oc.find("\"five_whys\"").unwrap() < oc.find("\"primary_cause_category\"").unwrap());
+    assert!(!raw.contains(crate::claude::ORDERED_SCHEMA_KEY));
 }
 
 /// Every section's schema, sent as `output_config`, passes the strict
@@ -277,6 +282,7 @@ fn every_schema_is_accepted_as_output_config() {
                 inputs: &[("a".into(), "L1| x".into())],
                 ask: "ask",
                 schema: Some(&schema),
+                schema_text: None,
             },
         );
         assert!(body.get("output_config").is_some());

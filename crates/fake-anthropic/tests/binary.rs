@@ -31,6 +31,7 @@ fn body(cfg: &ClaudeConfig, ask: &str) -> Value {
             inputs: &inputs,
             ask,
             schema: None,
+            schema_text: None,
         },
     )
 }

@@ -56,6 +56,7 @@ fn body(cfg: &ClaudeConfig, ask: &str) -> Value {
             inputs: &inputs,
             ask,
             schema: Some(&schema),
+            schema_text: None,
         },
     )
 }
@@ -679,6 +680,7 @@ async fn usage_reports_the_simulated_cache() {
                 inputs: &long,
                 ask,
                 schema: None,
+                schema_text: None,
             },
         )
     };
