@@ -6,7 +6,7 @@
 //! summarised in `shared/research/facts.md`) shape what is generated here:
 //!
 //! - Claude writes properties in the schema's order, so properties keep the
-//!   card's order (`serde_json` with `preserve_order`): `id, statement,
+//!   card's order (written by [`ordered_text`], since `serde_json` sorts keys): `id, statement,
 //!   owner, due, severity, category, success_criteria, source, confidence`;
 //!   `five_whys` before `primary_cause_category`, `source`, `confidence`.
 //! - Properties are `required` wherever the card requires them: every field
