@@ -21,7 +21,7 @@
 //!   with a unit, a percentage or a comparison
 //! - `case_sensitive` (optional)
 //!
-//! A named group `hit` (or `hit2`, for a second alternative) narrows the
+//! A named group `hit` (or `hit2` / `hit3`, for other alternatives) narrows the
 //! reported range to part of the match; `subj` / `subj2` name the span whose
 //! subject is checked.
 
