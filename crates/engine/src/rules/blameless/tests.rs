@@ -456,3 +456,16 @@ fn names_versions_single_letters_and_bracketed_attribution() {
     assert_eq!(named("The migration ran twice [by Bob]."), 1);
     assert_eq!(named("The migration ran twice [deploy log L88]."), 0);
 }
+
+/// The examples in the PM302–PM305 rule docs (docs/rules.md) behave as shown.
+#[test]
+fn rule_doc_examples_behave_as_documented() {
+    assert_eq!(rules("近年多次停電都與人員疏失脫不了關係。", FieldKind::WentWrong), vec!["PM302"]);
+    assert!(rules("斷路器測試前沒有確認氣壓的步驟，開關也沒有連鎖保護。", FieldKind::WentWrong).is_empty());
+    assert_eq!(rules("如果當時有先檢查 config 變更,就不會去擴容。", FieldKind::WentWrong), vec!["PM303"]);
+    assert!(rules("擴容前沒有顯示最近 config 變更的步驟，告警也沒有附上變更紀錄。", FieldKind::WentWrong).is_empty());
+    assert_eq!(rules("We need to be better at reviewing pool changes", FieldKind::Action), vec!["PM304"]);
+    assert!(rules("Reject deploys that lower the pool below peak demand in CI", FieldKind::Action).is_empty());
+    assert_eq!(rules("We will communicate better", FieldKind::Action), vec!["PM305"]);
+    assert!(rules("Post status-page updates every 30 minutes during a SEV1", FieldKind::Action).is_empty());
+}
