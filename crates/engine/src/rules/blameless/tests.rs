@@ -317,6 +317,8 @@ fn obligations_aimed_at_people_anywhere_in_the_clause() {
         "All teams are always responsible for monitoring their application after critical changes.",
         "Teach the on-call engineers how to read the replication dashboard.",
         "We've advised the teams to stop using single replicas.",
+        "Make sure the engineer double-checks the config before deploying.",
+        "Tell the on-call not to restart the primary during a failover.",
         "When a deploy fails, think about what changed before retrying.",
         "The SRE team should closely monitor the queue depth after each release.",
         "照護司將持續監測並要求同仁強化通報。",
@@ -346,6 +348,7 @@ fn vague_actions_after_subject_modal_or_adverb() {
         "將深切檢討、竭力改善缺失。",
         "數發部將加強對網站的即時監測與流量管理。",
         "恢復供電作業應精進。",
+        "照護司將持續監測並要求強化機構感染管制。",
     ] {
         assert_eq!(rules(t, FieldKind::Action), vec!["PM305"], "{t}");
     }
@@ -365,10 +368,14 @@ fn passive_and_subjectless_counterfactuals() {
         "Could a diff between request headers have made us aware before the migration?",
         "Did not disable the pipeline despite being aware of the risk.",
         "Why did you push to prod on a Friday?",
+        "They failed to.",
+        "They could have.",
         "現場未確認斷路器內有無絕緣氣體,即投入隔離開關。",
     ] {
         assert_eq!(rules(t, FieldKind::WentWrong), vec!["PM303"], "{t}");
     }
+    let t = "If the team had just not deployed on Friday, checkout would have stayed up.";
+    assert_eq!(rules(t, FieldKind::WentWrong), vec!["PM303", "PM306"]);
     // failing systems are not counterfactuals about people
     assert!(rules(
         "Her debugging showed that tasklets were failing to wake up from sleep.",
