@@ -368,7 +368,9 @@ pub fn blameless_diagnostics(cx: &Context, meta: &RuleMeta, out: &mut Vec<Diagno
             } else if h.fix_span.is_some() {
                 match (cx.locale, f.rule) {
                     (Locale::En, "PM305") => "Rewrite with a done-when to fill in".to_string(),
-                    (Locale::En, _) => "Rewrite toward the system gap (fill in the TODO)".to_string(),
+                    (Locale::En, _) => {
+                        "Rewrite toward the system gap (fill in the TODO)".to_string()
+                    }
                     (Locale::ZhTw, "PM305") => "改寫並補上完成標準".to_string(),
                     (Locale::ZhTw, _) => "改寫為系統缺口（請補上 TODO）".to_string(),
                 }

@@ -15,7 +15,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use postmortem_lsp::rules::blameless::{check_text, FieldKind, People};
+use postmortem_engine::rules::blameless::{check_text, FieldKind, People};
 
 const RULES: [&str; 6] = ["PM301", "PM302", "PM303", "PM304", "PM305", "PM306"];
 const MIN_POSITIVES: usize = 5;
@@ -76,7 +76,11 @@ fn load_rows() -> Vec<Row> {
             .map(String::from)
             .collect();
         for c in &expected {
-            assert!(RULES.contains(&c.as_str()), "real.tsv:{}: unknown rule {c}", i + 1);
+            assert!(
+                RULES.contains(&c.as_str()),
+                "real.tsv:{}: unknown rule {c}",
+                i + 1
+            );
         }
         rows.push(Row {
             line: i + 1,
@@ -136,20 +140,27 @@ fn score(
     let mut n = 0;
     for row in rows.iter().filter(|r| keep(r)) {
         n += 1;
-        let got: BTreeSet<String> = check_text(&row.text, FieldKind::from_field(&row.field), people)
-            .into_iter()
-            .map(|f| f.rule.to_string())
-            .collect();
+        let got: BTreeSet<String> =
+            check_text(&row.text, FieldKind::from_field(&row.field), people)
+                .into_iter()
+                .map(|f| f.rule.to_string())
+                .collect();
         for (i, rule) in RULES.iter().enumerate() {
             match (row.expected.contains(*rule), got.contains(*rule)) {
                 (true, true) => counts[i].tp += 1,
                 (false, true) => {
                     counts[i].fp += 1;
-                    errors.push(format!("  FP {rule} line {} [{}] {}", row.line, row.field, row.text));
+                    errors.push(format!(
+                        "  FP {rule} line {} [{}] {}",
+                        row.line, row.field, row.text
+                    ));
                 }
                 (true, false) => {
                     counts[i].fn_ += 1;
-                    errors.push(format!("  FN {rule} line {} [{}] {}", row.line, row.field, row.text));
+                    errors.push(format!(
+                        "  FN {rule} line {} [{}] {}",
+                        row.line, row.field, row.text
+                    ));
                 }
                 (false, false) => {}
             }
@@ -197,7 +208,11 @@ fn blameless_real_corpus_precision_and_recall() {
     let people = load_people();
     let rows = load_rows();
     let zh = rows.iter().filter(|r| is_chinese(&r.text)).count();
-    assert!(rows.len() >= 400 && zh >= 100, "corpus too small: {} rows, {zh} zh-TW", rows.len());
+    assert!(
+        rows.len() >= 400 && zh >= 100,
+        "corpus too small: {} rows, {zh} zh-TW",
+        rows.len()
+    );
     println!(
         "\nreal blameless corpus: {} sentences ({} English, {zh} 繁體中文; {} dev, {} held-out test)",
         rows.len(),
@@ -213,10 +228,8 @@ fn blameless_real_corpus_precision_and_recall() {
                 (split == "all" || r.split == split) && is_chinese(&r.text) == chinese
             });
             let all = print_table(&format!("{split} · {lang}"), n, &counts);
-            if split == "dev" || (split == "test" && show_test) {
-                if !errors.is_empty() {
-                    println!("misclassified:\n{}", errors.join("\n"));
-                }
+            if (split == "dev" || (split == "test" && show_test)) && !errors.is_empty() {
+                println!("misclassified:\n{}", errors.join("\n"));
             }
             if split != "all" {
                 continue;

@@ -370,7 +370,11 @@ fn phrase_finding(
             rewrite_range = Some(sentence);
         }
     }
-    let phrase_rewrite = if rewrite_range.is_some() { None } else { rewrite.as_ref() };
+    let phrase_rewrite = if rewrite_range.is_some() {
+        None
+    } else {
+        rewrite.as_ref()
+    };
     let suggestion_en = match phrase_rewrite {
         Some(r) if !r.is_empty() => format!(" For example: \"{r}\"."),
         _ => String::new(),
@@ -435,8 +439,12 @@ fn sentence_rewrite(
 ) -> Option<(String, Range<usize>)> {
     let span = sentence_at(sentences, pos);
     let raw = text.get(span.clone())?;
-    let lead = raw.len() - raw.trim_start_matches(|c: char| c.is_whitespace() || "-*•·>".contains(c)).len();
-    let body = raw[lead..].trim_end_matches(|c: char| c.is_whitespace() || ".。!！?？;；".contains(c));
+    let lead = raw.len()
+        - raw
+            .trim_start_matches(|c: char| c.is_whitespace() || "-*•·>".contains(c))
+            .len();
+    let body =
+        raw[lead..].trim_end_matches(|c: char| c.is_whitespace() || ".。!！?？;；".contains(c));
     if body.is_empty() {
         return None;
     }

@@ -259,13 +259,21 @@ impl People {
         // A single-letter name ("J"): only as a capital letter, and only where
         // a name fits (see `ambiguous_is_name`); never "I".
         if key.chars().count() == 1 {
-            let Some(c) = key.chars().next().filter(|c| c.is_ascii_alphabetic() && *c != 'i') else {
+            let Some(c) = key
+                .chars()
+                .next()
+                .filter(|c| c.is_ascii_alphabetic() && *c != 'i')
+            else {
                 return;
             };
             if !self.latin.iter().any(|n| n.key == key) {
                 let upper = c.to_ascii_uppercase().to_string();
                 if let Ok(re) = Regex::new(&regex::escape(&upper)) {
-                    self.latin.push(LatinName { key, re, ambiguous: true });
+                    self.latin.push(LatinName {
+                        key,
+                        re,
+                        ambiguous: true,
+                    });
                 }
             }
             return;
@@ -514,7 +522,8 @@ fn handle_spans(text: &str) -> Vec<(Range<usize>, String)> {
 fn is_version(handle: &str) -> bool {
     let h = handle.strip_prefix(['v', 'V']).unwrap_or(handle);
     h.starts_with(|c: char| c.is_ascii_digit())
-        && h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+        && h.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
 }
 
 fn is_group_handle(lower: &str) -> bool {

@@ -27,7 +27,9 @@ pub(crate) fn evidence_spans(text: &str) -> Vec<Range<usize>> {
                 closing(text, i, '[', ']', MAX_CITATION).filter(|r| {
                     let inner = text[r.clone()].trim_start_matches('[').trim_start();
                     !text[r.clone()].contains('\n')
-                        && !inner.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("by "))
+                        && !inner
+                            .get(..3)
+                            .is_some_and(|p| p.eq_ignore_ascii_case("by "))
                 })
             }
             '"' => plain_quote(text, i, '"'),

@@ -295,19 +295,32 @@ fn ranges_are_char_boundaries() {
 #[test]
 fn held_out_subjectless_counterfactual_in_what_went_wrong() {
     assert_eq!(
-        rules("如果當時有先檢查 config 變更,就不會去擴容。", FieldKind::WentWrong),
+        rules(
+            "如果當時有先檢查 config 變更,就不會去擴容。",
+            FieldKind::WentWrong
+        ),
         vec!["PM303"]
     );
     assert_eq!(
-        rules("只要上線前再確認一次,就可以避免這次中斷。", FieldKind::WentWrong),
+        rules(
+            "只要上線前再確認一次,就可以避免這次中斷。",
+            FieldKind::WentWrong
+        ),
         vec!["PM303"]
     );
     assert_eq!(
-        rules("這個錯誤本來應該在上線前由審查者擋下。", FieldKind::WentWrong),
+        rules(
+            "這個錯誤本來應該在上線前由審查者擋下。",
+            FieldKind::WentWrong
+        ),
         vec!["PM303"]
     );
     // the same shape about a system is a design note, not hindsight about people
-    assert!(rules("如果設定檔有 schema 驗證,部署工具就會拒絕這個值。", FieldKind::Systemic).is_empty());
+    assert!(rules(
+        "如果設定檔有 schema 驗證,部署工具就會拒絕這個值。",
+        FieldKind::Systemic
+    )
+    .is_empty());
 }
 
 #[test]
@@ -422,18 +435,56 @@ fn judgement_words() {
 #[test]
 fn sentence_rewrites_turn_toward_the_system_gap_in_the_sentence_language() {
     for (t, kind, rule, zh) in [
-        ("Remind engineers to double-check the pool size.", FieldKind::Action, "PM304", false),
-        ("We will communicate better.", FieldKind::Action, "PM305", false),
-        ("Appointing an incident manager could have helped.", FieldKind::WentWrong, "PM303", false),
-        ("The QA team missed the alert.", FieldKind::RootCause, "PM302", false),
+        (
+            "Remind engineers to double-check the pool size.",
+            FieldKind::Action,
+            "PM304",
+            false,
+        ),
+        (
+            "We will communicate better.",
+            FieldKind::Action,
+            "PM305",
+            false,
+        ),
+        (
+            "Appointing an incident manager could have helped.",
+            FieldKind::WentWrong,
+            "PM303",
+            false,
+        ),
+        (
+            "The QA team missed the alert.",
+            FieldKind::RootCause,
+            "PM302",
+            false,
+        ),
         ("提醒同仁落實安全意識。", FieldKind::Action, "PM304", true),
-        ("數發部將加強對網站的即時監測與流量管理。", FieldKind::Action, "PM305", true),
-        ("如果當時有先檢查 config 變更,就不會去擴容。", FieldKind::WentWrong, "PM303", true),
-        ("懲戒法院考量工作紀律鬆散,造成事故。", FieldKind::RootCause, "PM302", true),
+        (
+            "數發部將加強對網站的即時監測與流量管理。",
+            FieldKind::Action,
+            "PM305",
+            true,
+        ),
+        (
+            "如果當時有先檢查 config 變更,就不會去擴容。",
+            FieldKind::WentWrong,
+            "PM303",
+            true,
+        ),
+        (
+            "懲戒法院考量工作紀律鬆散,造成事故。",
+            FieldKind::RootCause,
+            "PM302",
+            true,
+        ),
     ] {
         let fs = check_text(t, kind, &people());
         let f = find(&fs, rule).unwrap_or_else(|| panic!("{rule} on {t}"));
-        let r = f.rewrite.clone().unwrap_or_else(|| panic!("no rewrite on {t}"));
+        let r = f
+            .rewrite
+            .clone()
+            .unwrap_or_else(|| panic!("no rewrite on {t}"));
         let range = f.rewrite_range.clone().unwrap_or_else(|| f.range.clone());
         let mut fixed = t.to_string();
         fixed.replace_range(range, &r);
@@ -457,7 +508,10 @@ fn names_versions_single_letters_and_bracketed_attribution() {
             .count()
     };
     assert_eq!(named("Upgrading name@1.2.2 broke the build."), 0);
-    assert_eq!(named("The deploy pinned @sentry/node@7.1.2 and left-pad @1.2.2."), 0);
+    assert_eq!(
+        named("The deploy pinned @sentry/node@7.1.2 and left-pad @1.2.2."),
+        0
+    );
     assert_eq!(named("J skipped the staging step."), 1);
     assert_eq!(named("A config push skipped the staging step."), 0);
     assert_eq!(named("The migration ran twice [by Bob]."), 1);
@@ -467,12 +521,46 @@ fn names_versions_single_letters_and_bracketed_attribution() {
 /// The examples in the PM302–PM305 rule docs (docs/rules.md) behave as shown.
 #[test]
 fn rule_doc_examples_behave_as_documented() {
-    assert_eq!(rules("近年多次停電都與人員疏失脫不了關係。", FieldKind::WentWrong), vec!["PM302"]);
-    assert!(rules("斷路器測試前沒有確認氣壓的步驟，開關也沒有連鎖保護。", FieldKind::WentWrong).is_empty());
-    assert_eq!(rules("如果當時有先檢查 config 變更,就不會去擴容。", FieldKind::WentWrong), vec!["PM303"]);
-    assert!(rules("擴容前沒有顯示最近 config 變更的步驟，告警也沒有附上變更紀錄。", FieldKind::WentWrong).is_empty());
-    assert_eq!(rules("We need to be better at reviewing pool changes", FieldKind::Action), vec!["PM304"]);
-    assert!(rules("Reject deploys that lower the pool below peak demand in CI", FieldKind::Action).is_empty());
-    assert_eq!(rules("We will communicate better", FieldKind::Action), vec!["PM305"]);
-    assert!(rules("Post status-page updates every 30 minutes during a SEV1", FieldKind::Action).is_empty());
+    assert_eq!(
+        rules("近年多次停電都與人員疏失脫不了關係。", FieldKind::WentWrong),
+        vec!["PM302"]
+    );
+    assert!(rules(
+        "斷路器測試前沒有確認氣壓的步驟，開關也沒有連鎖保護。",
+        FieldKind::WentWrong
+    )
+    .is_empty());
+    assert_eq!(
+        rules(
+            "如果當時有先檢查 config 變更,就不會去擴容。",
+            FieldKind::WentWrong
+        ),
+        vec!["PM303"]
+    );
+    assert!(rules(
+        "擴容前沒有顯示最近 config 變更的步驟，告警也沒有附上變更紀錄。",
+        FieldKind::WentWrong
+    )
+    .is_empty());
+    assert_eq!(
+        rules(
+            "We need to be better at reviewing pool changes",
+            FieldKind::Action
+        ),
+        vec!["PM304"]
+    );
+    assert!(rules(
+        "Reject deploys that lower the pool below peak demand in CI",
+        FieldKind::Action
+    )
+    .is_empty());
+    assert_eq!(
+        rules("We will communicate better", FieldKind::Action),
+        vec!["PM305"]
+    );
+    assert!(rules(
+        "Post status-page updates every 30 minutes during a SEV1",
+        FieldKind::Action
+    )
+    .is_empty());
 }
