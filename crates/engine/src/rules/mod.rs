@@ -227,6 +227,8 @@ pub struct BlamelessHit {
     pub span: Span,
     /// Source span the rewrite replaces, when it is not `span` (a whole sentence).
     pub fix_span: Option<Span>,
+    /// How the value is written: the rewrite is escaped to match.
+    pub style: crate::syntax::ScalarStyle,
     pub finding: blameless::Finding,
 }
 
@@ -277,6 +279,7 @@ pub fn blameless_hits(
                 path: rec.path.clone(),
                 span: s.src_span(f.range.clone()),
                 fix_span: f.rewrite_range.clone().map(|r| s.src_span(r)),
+                style: s.style,
                 finding: f,
             });
         }
@@ -393,7 +396,7 @@ pub fn blameless_diagnostics(cx: &Context, meta: &RuleMeta, out: &mut Vec<Diagno
                 title,
                 edits: vec![crate::diagnostic::Edit {
                     span,
-                    new_text: r.clone(),
+                    new_text: escape_for(h.style, r),
                 }],
                 preferred: false,
             });
@@ -406,6 +409,18 @@ pub fn blameless_diagnostics(cx: &Context, meta: &RuleMeta, out: &mut Vec<Diagno
             d.allow_word = Some(word);
         }
         out.push(d);
+    }
+}
+
+/// A rewrite as source text inside a scalar of this style: quotes and
+/// backslashes escaped in quoted scalars (a sentence rewrite carries the
+/// original text, which may hold either).
+fn escape_for(style: crate::syntax::ScalarStyle, text: &str) -> String {
+    use crate::syntax::ScalarStyle;
+    match style {
+        ScalarStyle::SingleQuoted => text.replace('\'', "''"),
+        ScalarStyle::DoubleQuoted => text.replace('\\', "\\\\").replace('"', "\\\""),
+        _ => text.to_string(),
     }
 }
 

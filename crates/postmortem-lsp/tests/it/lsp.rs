@@ -327,11 +327,11 @@ fn blameless_sentence_rewrites_for_new_patterns() {
         &[("chat.log", "[14:02] alice: paging now\n")],
     );
     c.initialize(&ws, &[], json!({}));
-    let text = "incident_ref: INC-1\ninputs:\n  chat: chat.log\naction_items:\n  - statement: We need to be better at reviewing pool changes.\n  - statement: \"照護司將持續監測並要求同仁強化通報。\"\n";
+    let text = "incident_ref: INC-1\ninputs:\n  chat: chat.log\naction_items:\n  - statement: We need to be better at reviewing pool changes.\n  - statement: \"照護司將持續監測並要求同仁強化通報。\"\n  - statement: 'We''ve advised the teams to stop using single replicas.'\n";
     let uri = c.open(&ws.join("postmortem.yaml"), text);
     let d = c.diagnostics(&uri, 1);
     let people_fix = by_code(&d, "PM304");
-    assert_eq!(people_fix.len(), 2, "{d:?}");
+    assert_eq!(people_fix.len(), 3, "{d:?}");
     for (diag, marker, lang_marker) in [
         (
             people_fix[0],
@@ -339,6 +339,8 @@ fn blameless_sentence_rewrites_for_new_patterns() {
             "TODO(name the check",
         ),
         (people_fix[1], "改由工具強制", "TODO(寫出檢查"),
+        // the original inside a single-quoted scalar keeps its quote doubled
+        (people_fix[2], "“We''ve advised", "TODO(name the check"),
     ] {
         let a = c.request(
             "textDocument/codeAction",
@@ -376,7 +378,7 @@ fn blameless_sentence_rewrites_for_new_patterns() {
             .iter()
             .filter(|d| d.code == "PM304")
             .count();
-        assert_eq!(left, 1, "{fixed}");
+        assert_eq!(left, 2, "{fixed}");
     }
     c.shutdown();
 }
