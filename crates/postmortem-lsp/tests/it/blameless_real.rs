@@ -253,16 +253,15 @@ fn blameless_real_corpus_precision_and_recall() {
                         }
                     }
                 }
-                "test" => {
+                "test"
                     if all.precision() < HELD_OUT_MIN_PRECISION
-                        || all.recall() < HELD_OUT_MIN_RECALL
-                    {
-                        failures.push(format!(
-                            "held-out {lang}: precision {:.3}, recall {:.3} (floor {HELD_OUT_MIN_PRECISION} / {HELD_OUT_MIN_RECALL})",
-                            all.precision(),
-                            all.recall()
-                        ));
-                    }
+                        || all.recall() < HELD_OUT_MIN_RECALL =>
+                {
+                    failures.push(format!(
+                        "held-out {lang}: precision {:.3}, recall {:.3} (floor {HELD_OUT_MIN_PRECISION} / {HELD_OUT_MIN_RECALL})",
+                        all.precision(),
+                        all.recall()
+                    ));
                 }
                 _ => {}
             }
