@@ -239,7 +239,7 @@ pub fn check_text(text: &str, kind: FieldKind, people: &People) -> Vec<Finding> 
             }
             if let Some(u) = &e.unless {
                 let uh = unless_hits
-                    .get_or_insert_with(|| u.find_iter(&masked).map(|m| m.range()).collect());
+                    .get_or_insert_with(|| u.get().find_iter(&masked).map(|m| m.range()).collect());
                 if uh.iter().any(|r| overlaps(r, &whole.range())) {
                     continue;
                 }
