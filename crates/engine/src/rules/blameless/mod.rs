@@ -471,6 +471,18 @@ fn sentence_rewrite(
         _ => return None,
     };
     let start = span.start + lead;
+    // after ";" or "," the rewrite continues a sentence: no capital
+    let mid = text[..start]
+        .trim_end()
+        .ends_with([';', ',', ':', '；', '，', '：']);
+    let r = if mid && !zh {
+        let mut c = r.chars();
+        c.next()
+            .map(|f| f.to_lowercase().chain(c).collect())
+            .unwrap_or(r)
+    } else {
+        r
+    };
     Some((r, start..start + body.len()))
 }
 
