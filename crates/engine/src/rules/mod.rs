@@ -225,6 +225,10 @@ pub struct BlamelessHit {
     pub path: String,
     /// Source span of the finding.
     pub span: Span,
+    /// Source span the rewrite replaces, when it is not `span` (a whole sentence).
+    pub fix_span: Option<Span>,
+    /// How the value is written: the rewrite is escaped to match.
+    pub style: crate::syntax::ScalarStyle,
     pub finding: blameless::Finding,
 }
 
@@ -274,6 +278,8 @@ pub fn blameless_hits(
             out.push(BlamelessHit {
                 path: rec.path.clone(),
                 span: s.src_span(f.range.clone()),
+                fix_span: f.rewrite_range.clone().map(|r| s.src_span(r)),
+                style: s.style,
                 finding: f,
             });
         }
@@ -362,13 +368,22 @@ pub fn blameless_diagnostics(cx: &Context, meta: &RuleMeta, out: &mut Vec<Diagno
                     Locale::En => "Remove this wording".to_string(),
                     Locale::ZhTw => "刪除這個用語".to_string(),
                 }
+            } else if h.fix_span.is_some() {
+                match (cx.locale, f.rule) {
+                    (Locale::En, "PM305") => "Rewrite with a done-when to fill in".to_string(),
+                    (Locale::En, _) => {
+                        "Rewrite toward the system gap (fill in the TODO)".to_string()
+                    }
+                    (Locale::ZhTw, "PM305") => "改寫並補上完成標準".to_string(),
+                    (Locale::ZhTw, _) => "改寫為系統缺口（請補上 TODO）".to_string(),
+                }
             } else {
                 match cx.locale {
                     Locale::En => format!("Rewrite as “{r}”"),
                     Locale::ZhTw => format!("改寫為「{r}」"),
                 }
             };
-            let mut span = h.span.clone();
+            let mut span = h.fix_span.clone().unwrap_or_else(|| h.span.clone());
             // deleting a word also takes one adjacent space
             if r.is_empty() {
                 if cx.text.as_bytes().get(span.end) == Some(&b' ') {
@@ -381,7 +396,7 @@ pub fn blameless_diagnostics(cx: &Context, meta: &RuleMeta, out: &mut Vec<Diagno
                 title,
                 edits: vec![crate::diagnostic::Edit {
                     span,
-                    new_text: r.clone(),
+                    new_text: escape_for(h.style, r),
                 }],
                 preferred: false,
             });
@@ -394,6 +409,18 @@ pub fn blameless_diagnostics(cx: &Context, meta: &RuleMeta, out: &mut Vec<Diagno
             d.allow_word = Some(word);
         }
         out.push(d);
+    }
+}
+
+/// A rewrite as source text inside a scalar of this style: quotes and
+/// backslashes escaped in quoted scalars (a sentence rewrite carries the
+/// original text, which may hold either).
+fn escape_for(style: crate::syntax::ScalarStyle, text: &str) -> String {
+    use crate::syntax::ScalarStyle;
+    match style {
+        ScalarStyle::SingleQuoted => text.replace('\'', "''"),
+        ScalarStyle::DoubleQuoted => text.replace('\\', "\\\\").replace('"', "\\\""),
+        _ => text.to_string(),
     }
 }
 

@@ -15,6 +15,14 @@ crate::declare_rule! {
     /// The phrase list lives in `crates/engine/src/rules/blameless/en.toml` and `zh-TW.toml`; each
     /// entry has an explanation and a suggested rewrite, offered as a quick fix.
     ///
+    /// Also "whose fault", "missed the alert" and "rushed" with a person as subject,
+    /// 疏失, 元兇, 不慎, 鬆散, 怠於, 疏於, 輕忽. Negation and generic statements are
+    /// not blame: "This is not incompetence.", 「人為失誤其實不是原因」,
+    /// 「人會犯錯是正常的」 (but 「可預防的人為錯誤」 is). Where no phrase rewrite
+    /// fits, the quick fix rewrites the whole sentence toward the system gap in the
+    /// sentence's language, keeping the original in quotes and leaving a `TODO(…)`
+    /// naming what the system lacked.
+    ///
     /// **Examples**
     ///
     /// ```yaml
@@ -22,6 +30,12 @@ crate::declare_rule! {
     /// root_cause:
     ///   five_whys:
     ///     - why_3: Human error in the pool setting
+    /// ```
+    ///
+    /// ```yaml
+    /// # fails: bare 疏失 puts the cause on people
+    /// what_went_wrong:
+    ///   - 近年多次停電都與人員疏失脫不了關係。
     /// ```
     ///
     /// ```yaml

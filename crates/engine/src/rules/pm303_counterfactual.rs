@@ -12,12 +12,24 @@ crate::declare_rule! {
     /// the subject. Caught in English and 繁體中文: should/could/would have, failed
     /// to, if X had, didn't bother, 應該要, 早該, 本來應該.
     ///
+    /// Passive and subjectless forms count too: "this should have been addressed",
+    /// "could have helped", "did not … despite being aware", "why did you …",
+    /// 「如果當時有先檢查…就不會…」, 「只要…再確認,就可以避免」, 「未確認…即逕行操作」,
+    /// 「應…但未…」. The quick fix rewrites the sentence toward the missing signal, in
+    /// the sentence's language, with a `TODO(…)` for what the responders knew.
+    ///
     /// **Examples**
     ///
     /// ```yaml
     /// # fails: a person and what they should have done
     /// contributing_factors:
     ///   - factor: The engineer should have checked the pool against peak load
+    /// ```
+    ///
+    /// ```yaml
+    /// # fails: a subjectless counterfactual
+    /// what_went_wrong:
+    ///   - 如果當時有先檢查 config 變更,就不會去擴容。
     /// ```
     ///
     /// ```yaml

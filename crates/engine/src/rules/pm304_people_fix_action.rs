@@ -10,6 +10,15 @@ crate::declare_rule! {
     /// action item. Change the system so the mistake can't happen or is caught: a
     /// guard, a check in the pipeline, a safer default, an alert.
     ///
+    /// Found anywhere in the statement, after a subject, a modal or an adverb, not
+    /// only as its opening verb: "We need to be better at …", "All teams are always
+    /// responsible for monitoring …", "teach the teams how to …", "we've advised the
+    /// teams to …", "the SRE team should closely monitor …", "when X, think about …",
+    /// 「照護司將持續監測並要求同仁…」, 「都要再次覆核檢視」. The quick fix rewrites the
+    /// statement in its language toward a change the system keeps ("Enforce this in
+    /// tooling instead of relying on people — …", 「改由工具強制，不再仰賴人員：…」),
+    /// with a `TODO(…)` to name the check.
+    ///
     /// **Examples**
     ///
     /// ```yaml
@@ -17,6 +26,13 @@ crate::declare_rule! {
     /// action_items:
     ///   - id: AI-001
     ///     statement: Remind engineers to be careful with pool settings
+    /// ```
+    ///
+    /// ```yaml
+    /// # fails: an obligation aimed at people, after a subject and a modal
+    /// action_items:
+    ///   - id: AI-001
+    ///     statement: We need to be better at reviewing pool changes
     /// ```
     ///
     /// ```yaml

@@ -10,6 +10,11 @@ crate::declare_rule! {
     /// "Cut rollback time to under 5 minutes". "Improve" with a measurable object
     /// ("improve p99 latency to under 300 ms") is fine.
     ///
+    /// Found after a subject, a modal or an adverb too: "We will communicate better",
+    /// "reflect on …", "agree as a team …", "figure out …", "prioritize …", "fix the
+    /// issue", "something more robust", 「數發部將加強…監測」, 「作業應精進」, 「將深切檢討」.
+    /// The quick fix keeps the statement in quotes and adds a done-when `TODO(…)`.
+    ///
     /// **Examples**
     ///
     /// ```yaml
@@ -17,6 +22,13 @@ crate::declare_rule! {
     /// action_items:
     ///   - id: AI-002
     ///     statement: Improve monitoring
+    /// ```
+    ///
+    /// ```yaml
+    /// # fails: vague after a subject and a modal
+    /// action_items:
+    ///   - id: AI-001
+    ///     statement: We will communicate better
     /// ```
     ///
     /// ```yaml

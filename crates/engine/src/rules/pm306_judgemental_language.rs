@@ -9,12 +9,23 @@ crate::declare_rule! {
     /// State the facts and let them speak. Quoted chat messages are evidence and are not
     /// reported.
     ///
+    /// Also "hasty", "clumsy", minimizing "just" ("if the team had just waited"),
+    /// "finally" about a person ("the on-call finally acknowledged"), and 非常不該,
+    /// 認真地說. "Simply" as plain emphasis ("simply too fragile") is not reported;
+    /// minimizing "simply" ("could simply have restarted", "simply a restart") is.
+    ///
     /// **Examples**
     ///
     /// ```yaml
     /// # fails
     /// contributing_factors:
     ///   - factor: The pool was obviously too small
+    /// ```
+    ///
+    /// ```yaml
+    /// # fails: impatience about a person
+    /// what_went_wrong:
+    ///   - The on-call finally acknowledged the page at 03:40
     /// ```
     ///
     /// ```yaml

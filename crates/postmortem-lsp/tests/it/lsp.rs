@@ -315,3 +315,70 @@ fn blameless_quick_fixes_in_chinese_sentences() {
     );
     c.shutdown();
 }
+
+/// Issue 14: the people-fixing and vague patterns found past the opening verb
+/// still come with a quick fix, in the sentence's language, that turns the
+/// statement toward the system gap and leaves a TODO to fill in.
+#[test]
+fn blameless_sentence_rewrites_for_new_patterns() {
+    let mut c = Client::in_process();
+    let ws = workspace(
+        "blameless-rewrites",
+        &[("chat.log", "[14:02] alice: paging now\n")],
+    );
+    c.initialize(&ws, &[], json!({}));
+    let text = "incident_ref: INC-1\ninputs:\n  chat: chat.log\naction_items:\n  - statement: We need to be better at reviewing pool changes.\n  - statement: \"照護司將持續監測並要求同仁強化通報。\"\n  - statement: 'We''ve advised the teams to stop using single replicas.'\n";
+    let uri = c.open(&ws.join("postmortem.yaml"), text);
+    let d = c.diagnostics(&uri, 1);
+    let people_fix = by_code(&d, "PM304");
+    assert_eq!(people_fix.len(), 3, "{d:?}");
+    for (diag, marker, lang_marker) in [
+        (
+            people_fix[0],
+            "Enforce this in tooling",
+            "TODO(name the check",
+        ),
+        (people_fix[1], "改由工具強制", "TODO(寫出檢查"),
+        // the original inside a single-quoted scalar keeps its quote doubled
+        (people_fix[2], "“We''ve advised", "TODO(name the check"),
+    ] {
+        let a = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diag["range"], "context": {"diagnostics": [diag]}}),
+        );
+        let a = a.as_array().cloned().unwrap_or_default();
+        let fix = a
+            .iter()
+            .find(|x| {
+                x["title"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("system gap") || t.contains("系統缺口"))
+            })
+            .unwrap_or_else(|| panic!("sentence rewrite in {a:?}"));
+        let fixed = apply(
+            text,
+            fix["edit"]["changes"][&uri].as_array().expect("edits"),
+        );
+        assert!(
+            fixed.contains(marker) && fixed.contains(lang_marker),
+            "{fixed}"
+        );
+        // the fixed document still parses and the statement is no longer flagged
+        let doc = postmortem_syntax::parse(&fixed);
+        assert!(doc.errors.is_empty(), "{fixed}: {:?}", doc.errors);
+        let again = postmortem_engine::analysis::analyze(
+            fixed.clone(),
+            &postmortem_engine::analysis::Options::new(
+                &postmortem_engine::config::Config::default(),
+            ),
+        );
+        // the other statement is still flagged; the rewritten one is not
+        let left = again
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "PM304")
+            .count();
+        assert_eq!(left, 2, "{fixed}");
+    }
+    c.shutdown();
+}

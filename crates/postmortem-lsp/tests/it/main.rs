@@ -5,6 +5,7 @@
 mod common;
 
 mod blameless_corpus;
+mod blameless_real;
 mod claude_client;
 mod cli;
 mod docs_in_sync;

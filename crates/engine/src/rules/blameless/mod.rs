@@ -197,6 +197,11 @@ pub struct Finding {
     pub explain_zh: String,
     /// PM301: the name found, as written.
     pub name: Option<String>,
+    /// The byte range `rewrite` replaces when it is not `range`: the whole
+    /// sentence, for the rewrites of PM302–PM305 that turn the sentence
+    /// toward the system gap (the original kept in quotes, with a `TODO(…)`
+    /// naming what to fill in).
+    pub rewrite_range: Option<Range<usize>>,
 }
 
 const PM301_EXPLAIN: &str = "Blameless postmortems name gaps, not people: a name in a cause turns the review into a judgement of a person and stops the search for the guard the system lacked.";
@@ -227,13 +232,14 @@ pub fn check_text(text: &str, kind: FieldKind, people: &People) -> Vec<Finding> 
             let hit = caps
                 .name("hit")
                 .or_else(|| caps.name("hit2"))
+                .or_else(|| caps.name("hit3"))
                 .unwrap_or(whole);
             if hit.as_str().trim().is_empty() {
                 continue;
             }
             if let Some(u) = &e.unless {
                 let uh = unless_hits
-                    .get_or_insert_with(|| u.find_iter(&masked).map(|m| m.range()).collect());
+                    .get_or_insert_with(|| u.get().find_iter(&masked).map(|m| m.range()).collect());
                 if uh.iter().any(|r| overlaps(r, &whole.range())) {
                     continue;
                 }
@@ -314,6 +320,7 @@ fn name_findings(
             explain: PM301_EXPLAIN.to_string(),
             explain_zh: PM301_EXPLAIN_ZH.to_string(),
             name: Some(h.written.clone()),
+            rewrite_range: None,
         });
     }
 }
@@ -355,11 +362,24 @@ fn phrase_finding(
             *r = capitalise(r);
         }
     }
-    let suggestion_en = match &rewrite {
+    // No phrase rewrite: turn the whole sentence toward the system gap.
+    let mut rewrite_range = None;
+    if rewrite.is_none() {
+        if let Some((r, sentence)) = sentence_rewrite(e.rule, text, sentences, range.start, zh) {
+            rewrite = Some(r);
+            rewrite_range = Some(sentence);
+        }
+    }
+    let phrase_rewrite = if rewrite_range.is_some() {
+        None
+    } else {
+        rewrite.as_ref()
+    };
+    let suggestion_en = match phrase_rewrite {
         Some(r) if !r.is_empty() => format!(" For example: \"{r}\"."),
         _ => String::new(),
     };
-    let suggestion_zh = match &rewrite {
+    let suggestion_zh = match phrase_rewrite {
         Some(r) if !r.is_empty() => format!("例如：「{r}」。"),
         _ => String::new(),
     };
@@ -401,7 +421,69 @@ fn phrase_finding(
         explain: e.explain.clone(),
         explain_zh: e.explain_zh.clone(),
         name: None,
+        rewrite_range,
     }
+}
+
+/// The rewrite of a whole sentence for PM302–PM305, in the sentence's
+/// language: what the system lacked, the original kept in quotes (quoted
+/// text is evidence and is not checked again) and a `TODO(…)` naming what the
+/// author must fill in. No ": " or " #", so a plain YAML scalar stays one.
+/// Returns the rewrite and the range it replaces.
+fn sentence_rewrite(
+    rule: &str,
+    text: &str,
+    sentences: &[Range<usize>],
+    pos: usize,
+    zh: bool,
+) -> Option<(String, Range<usize>)> {
+    let span = sentence_at(sentences, pos);
+    let raw = text.get(span.clone())?;
+    let lead = raw.len()
+        - raw
+            .trim_start_matches(|c: char| c.is_whitespace() || "-*•·>".contains(c))
+            .len();
+    let body =
+        raw[lead..].trim_end_matches(|c: char| c.is_whitespace() || ".。!！?？;；".contains(c));
+    if body.is_empty() {
+        return None;
+    }
+    let quoted: String = body
+        .chars()
+        .map(|c| match c {
+            '"' => '\'',
+            '“' => '‘',
+            '”' => '’',
+            '「' => '『',
+            '」' => '』',
+            c => c,
+        })
+        .collect();
+    let r = match (rule, zh) {
+        ("PM302", false) => format!("No guard, check or signal stopped this — “{quoted}”. TODO(name what the system lacked)"),
+        ("PM303", false) => format!("At the time nothing signalled this step — “{quoted}”. TODO(what the responders knew, and the missing signal or check)"),
+        ("PM304", false) => format!("Enforce this in tooling instead of relying on people — “{quoted}”. TODO(name the check, guard or default and where it runs)"),
+        ("PM305", false) => format!("“{quoted}”, done when TODO(a number, a check that passes or a named alert)"),
+        ("PM302", true) => format!("系統缺少防護、檢查或訊號：「{quoted}」。TODO(寫出系統缺少的是什麼)"),
+        ("PM303", true) => format!("當時沒有訊號或檢查提示這一步：「{quoted}」。TODO(當時掌握的資訊，以及缺少的訊號或檢查)"),
+        ("PM304", true) => format!("改由工具強制，不再仰賴人員：「{quoted}」。TODO(寫出檢查、防護或預設值及其位置)"),
+        ("PM305", true) => format!("「{quoted}」，完成標準：TODO(數字、會通過的檢查或具名告警)"),
+        _ => return None,
+    };
+    let start = span.start + lead;
+    // after ";" or "," the rewrite continues a sentence: no capital
+    let mid = text[..start]
+        .trim_end()
+        .ends_with([';', ',', ':', '；', '，', '：']);
+    let r = if mid && !zh {
+        let mut c = r.chars();
+        c.next()
+            .map(|f| f.to_lowercase().chain(c).collect())
+            .unwrap_or(r)
+    } else {
+        r
+    };
+    Some((r, start..start + body.len()))
 }
 
 /// For a deletion, take one adjacent space along so no double space is left.

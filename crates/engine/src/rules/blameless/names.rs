@@ -256,7 +256,29 @@ impl People {
             return;
         }
         let key = name.to_lowercase();
-        if key.chars().count() < 2 || NEVER_NAMES.contains(&key.as_str()) {
+        // A single-letter name ("J"): only as a capital letter, and only where
+        // a name fits (see `ambiguous_is_name`); never "I".
+        if key.chars().count() == 1 {
+            let Some(c) = key
+                .chars()
+                .next()
+                .filter(|c| c.is_ascii_alphabetic() && *c != 'i')
+            else {
+                return;
+            };
+            if !self.latin.iter().any(|n| n.key == key) {
+                let upper = c.to_ascii_uppercase().to_string();
+                if let Ok(re) = Regex::new(&regex::escape(&upper)) {
+                    self.latin.push(LatinName {
+                        key,
+                        re,
+                        ambiguous: true,
+                    });
+                }
+            }
+            return;
+        }
+        if NEVER_NAMES.contains(&key.as_str()) {
             return;
         }
         if key.contains(' ') {
@@ -480,7 +502,7 @@ fn handle_spans(text: &str) -> Vec<(Range<usize>, String)> {
             continue;
         }
         let handle = &trimmed[at_len..];
-        if handle.is_empty() || handle.chars().all(|c| c.is_ascii_digit()) {
+        if handle.is_empty() || handle.chars().all(|c| c.is_ascii_digit()) || is_version(handle) {
             continue;
         }
         let lower = handle.to_lowercase();
@@ -493,6 +515,15 @@ fn handle_spans(text: &str) -> Vec<(Range<usize>, String)> {
         out.push((m.start()..end, handle.to_string()));
     }
     out
+}
+
+/// A package version or dist-tag after `@` (`@1.2.2`, `@v2`, `@7.1.2-rc.1`),
+/// not a handle.
+fn is_version(handle: &str) -> bool {
+    let h = handle.strip_prefix(['v', 'V']).unwrap_or(handle);
+    h.starts_with(|c: char| c.is_ascii_digit())
+        && h.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
 }
 
 fn is_group_handle(lower: &str) -> bool {

@@ -21,7 +21,7 @@
 //!   with a unit, a percentage or a comparison
 //! - `case_sensitive` (optional)
 //!
-//! A named group `hit` (or `hit2`, for a second alternative) narrows the
+//! A named group `hit` (or `hit2` / `hit3`, for other alternatives) narrows the
 //! reported range to part of the match; `subj` / `subj2` name the span whose
 //! subject is checked.
 
@@ -61,11 +61,43 @@ pub struct PhraseEntry {
     /// The replacement in the other language, for mixed-language text.
     pub rewrite_other: Option<String>,
     pub(crate) regex: Regex,
-    pub(crate) unless: Option<Regex>,
+    /// Compiled on first use: most `unless` patterns are only needed once
+    /// their phrase matched, and each compiled regex costs memory.
+    pub(crate) unless: Option<LazyRegex>,
     pub(crate) subject: SubjectMode,
     pub(crate) kinds: Vec<FieldKind>,
     pub(crate) at_start: bool,
     pub(crate) unless_measurable: bool,
+}
+
+/// A regex compiled the first time it is needed (a `LazyLock`-style cell
+/// per phrase entry; the phrase lists themselves are compiled once).
+#[derive(Debug)]
+pub(crate) struct LazyRegex {
+    source: String,
+    case_sensitive: bool,
+    ascii: bool,
+    cell: OnceLock<Regex>,
+}
+
+impl Clone for LazyRegex {
+    fn clone(&self) -> Self {
+        LazyRegex {
+            source: self.source.clone(),
+            case_sensitive: self.case_sensitive,
+            ascii: self.ascii,
+            cell: OnceLock::new(),
+        }
+    }
+}
+
+impl LazyRegex {
+    pub(crate) fn get(&self) -> &Regex {
+        self.cell.get_or_init(|| {
+            build(&self.source, self.case_sensitive, self.ascii)
+                .unwrap_or_else(|_| super::names::never_matches())
+        })
+    }
 }
 
 impl PhraseEntry {
@@ -210,11 +242,12 @@ fn compile(raw: RawEntry, lang: Lang) -> Result<PhraseEntry, String> {
         .find(|c| *c == raw.rule)
         .ok_or_else(|| format!("unknown rule `{}`", raw.rule))?;
     let regex = build(&raw.pattern, raw.case_sensitive, lang == Lang::En)?;
-    let unless = raw
-        .unless
-        .as_deref()
-        .map(|u| build(u, raw.case_sensitive, lang == Lang::En))
-        .transpose()?;
+    let unless = raw.unless.as_deref().map(|u| LazyRegex {
+        source: u.to_string(),
+        case_sensitive: raw.case_sensitive,
+        ascii: lang == Lang::En,
+        cell: OnceLock::new(),
+    });
     let subject = match raw.subject.as_deref() {
         None => SubjectMode::Any,
         Some(s) => SubjectMode::parse(s).ok_or_else(|| format!("unknown subject mode `{s}`"))?,
@@ -324,6 +357,12 @@ mod tests {
                 e.pattern
             );
             assert!(!e.kinds.is_empty(), "{}", e.pattern);
+            // `unless` is compiled lazily at run time; here every one must compile
+            if let Some(u) = &e.unless {
+                if let Err(err) = build(&u.source, u.case_sensitive, u.ascii) {
+                    panic!("unless of `{}`: {err}", e.pattern);
+                }
+            }
         }
         assert!(entries.iter().any(|e| e.lang == Lang::En));
         assert!(entries.iter().any(|e| e.lang == Lang::ZhTw));

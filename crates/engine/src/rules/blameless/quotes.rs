@@ -23,7 +23,14 @@ pub(crate) fn evidence_spans(text: &str) -> Vec<Range<usize>> {
             '【' => closing(text, i, '【', '】', MAX_CITATION),
             '《' => closing(text, i, '《', '》', MAX_CITATION),
             '[' => {
-                closing(text, i, '[', ']', MAX_CITATION).filter(|r| !text[r.clone()].contains('\n'))
+                // "[by Bob]" says who did something: prose, not a citation
+                closing(text, i, '[', ']', MAX_CITATION).filter(|r| {
+                    let inner = text[r.clone()].trim_start_matches('[').trim_start();
+                    !text[r.clone()].contains('\n')
+                        && !inner
+                            .get(..3)
+                            .is_some_and(|p| p.eq_ignore_ascii_case("by "))
+                })
             }
             '"' => plain_quote(text, i, '"'),
             '`' => plain_quote(text, i, '`'),

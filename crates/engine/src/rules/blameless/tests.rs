@@ -289,3 +289,278 @@ fn ranges_are_char_boundaries() {
         assert!(t.is_char_boundary(f.range.start) && t.is_char_boundary(f.range.end));
     }
 }
+
+// ─── issue 14: beyond opening verbs, negation, names, sentence rewrites ───
+
+#[test]
+fn held_out_subjectless_counterfactual_in_what_went_wrong() {
+    assert_eq!(
+        rules(
+            "如果當時有先檢查 config 變更,就不會去擴容。",
+            FieldKind::WentWrong
+        ),
+        vec!["PM303"]
+    );
+    assert_eq!(
+        rules(
+            "只要上線前再確認一次,就可以避免這次中斷。",
+            FieldKind::WentWrong
+        ),
+        vec!["PM303"]
+    );
+    assert_eq!(
+        rules(
+            "這個錯誤本來應該在上線前由審查者擋下。",
+            FieldKind::WentWrong
+        ),
+        vec!["PM303"]
+    );
+    // the same shape about a system is a design note, not hindsight about people
+    assert!(rules(
+        "如果設定檔有 schema 驗證,部署工具就會拒絕這個值。",
+        FieldKind::Systemic
+    )
+    .is_empty());
+}
+
+#[test]
+fn obligations_aimed_at_people_anywhere_in_the_clause() {
+    for t in [
+        "We need to be better at reviewing config changes.",
+        "All teams are always responsible for monitoring their application after critical changes.",
+        "Teach the on-call engineers how to read the replication dashboard.",
+        "We've advised the teams to stop using single replicas.",
+        "Make sure the engineer double-checks the config before deploying.",
+        "Tell the on-call not to restart the primary during a failover.",
+        "When a deploy fails, think about what changed before retrying.",
+        "The SRE team should closely monitor the queue depth after each release.",
+        "照護司將持續監測並要求同仁強化通報。",
+        "要求交付文件前都要再次覆核檢視。",
+    ] {
+        assert_eq!(rules(t, FieldKind::Action), vec!["PM304"], "{t}");
+    }
+    // a system that monitors, or training that is scheduled and measured, is fine
+    for t in [
+        "Add an alert that pages the on-call when queue depth exceeds 10k for 5 minutes.",
+        "將容錯移轉演練納入新進值班工程師的教育訓練，每季執行一次。",
+    ] {
+        assert!(rules(t, FieldKind::Action).is_empty(), "{t}");
+    }
+}
+
+#[test]
+fn vague_actions_after_subject_modal_or_adverb() {
+    for t in [
+        "We will communicate better.",
+        "Reflect on how our critical announcements can become more visible.",
+        "Agree as a team what the procedures are for outages after hours.",
+        "Figure out how to monitor the critical CVEs.",
+        "Prioritize upgrading the monitoring stack.",
+        "Fix the issue.",
+        "Change the healthcheck path to something more robust.",
+        "將深切檢討、竭力改善缺失。",
+        "數發部將加強對網站的即時監測與流量管理。",
+        "恢復供電作業應精進。",
+        "照護司將持續監測並要求強化機構感染管制。",
+    ] {
+        assert_eq!(rules(t, FieldKind::Action), vec!["PM305"], "{t}");
+    }
+    for t in [
+        "Add latency p99 alert on /api/checkout with 500ms threshold.",
+        "將資料庫連線逾時由 1 秒改為 3 秒，並加入 p99 延遲告警。",
+    ] {
+        assert!(rules(t, FieldKind::Action).is_empty(), "{t}");
+    }
+}
+
+#[test]
+fn passive_and_subjectless_counterfactuals() {
+    for t in [
+        "This should have been addressed before it created any impact.",
+        "Appointing an incident manager could have helped.",
+        "Could a diff between request headers have made us aware before the migration?",
+        "Did not disable the pipeline despite being aware of the risk.",
+        "Why did you push to prod on a Friday?",
+        "They failed to.",
+        "They could have.",
+        "現場未確認斷路器內有無絕緣氣體,即投入隔離開關。",
+    ] {
+        assert_eq!(rules(t, FieldKind::WentWrong), vec!["PM303"], "{t}");
+    }
+    let t = "If the team had just not deployed on Friday, checkout would have stayed up.";
+    assert_eq!(rules(t, FieldKind::WentWrong), vec!["PM303", "PM306"]);
+    // failing systems are not counterfactuals about people
+    assert!(rules(
+        "Her debugging showed that tasklets were failing to wake up from sleep.",
+        FieldKind::Summary
+    )
+    .is_empty());
+}
+
+#[test]
+fn negation_and_generic_statements_are_not_blame() {
+    for t in [
+        "This is not incompetence.",
+        "It was not a question of incompetence but of a missing guard.",
+        "從安全心理學觀點,人為失誤其實不是原因,而是結果。",
+        "人會犯錯是正常的,系統應該設計成能承受人的錯誤。",
+        "這次事故本質上不是人為疏失,而是缺少防呆機制。",
+        "We have a dashboard that clearly showed the problem, but no alert.",
+    ] {
+        assert!(rules(t, FieldKind::RootCause).is_empty(), "{t}");
+    }
+    for t in [
+        "事後回顧,這次事故本質上是一個可預防的人為錯誤。",
+        "近年多次停電都與人員疏失脫不了關係。",
+        "停電元兇是兩名工程師。",
+        "主因是員工操作不慎導致。",
+    ] {
+        assert_eq!(rules(t, FieldKind::RootCause), vec!["PM302"], "{t}");
+    }
+}
+
+#[test]
+fn judgement_words() {
+    assert!(rules("This setup is simply too fragile.", FieldKind::WentWrong).is_empty());
+    for t in [
+        "A hasty rollback made it worse.",
+        "The clumsy handoff lost ten minutes.",
+        "The on-call finally acknowledged the page at 03:40.",
+        "If the team had just waited for the canary, nothing would have broken.",
+    ] {
+        assert!(rules(t, FieldKind::WentWrong).contains(&"PM306"), "{t}");
+    }
+}
+
+#[test]
+fn sentence_rewrites_turn_toward_the_system_gap_in_the_sentence_language() {
+    for (t, kind, rule, zh) in [
+        (
+            "Remind engineers to double-check the pool size.",
+            FieldKind::Action,
+            "PM304",
+            false,
+        ),
+        (
+            "We will communicate better.",
+            FieldKind::Action,
+            "PM305",
+            false,
+        ),
+        (
+            "Appointing an incident manager could have helped.",
+            FieldKind::WentWrong,
+            "PM303",
+            false,
+        ),
+        (
+            "The QA team missed the alert.",
+            FieldKind::RootCause,
+            "PM302",
+            false,
+        ),
+        ("提醒同仁落實安全意識。", FieldKind::Action, "PM304", true),
+        (
+            "數發部將加強對網站的即時監測與流量管理。",
+            FieldKind::Action,
+            "PM305",
+            true,
+        ),
+        (
+            "如果當時有先檢查 config 變更,就不會去擴容。",
+            FieldKind::WentWrong,
+            "PM303",
+            true,
+        ),
+        (
+            "懲戒法院考量工作紀律鬆散,造成事故。",
+            FieldKind::RootCause,
+            "PM302",
+            true,
+        ),
+    ] {
+        let fs = check_text(t, kind, &people());
+        let f = find(&fs, rule).unwrap_or_else(|| panic!("{rule} on {t}"));
+        let r = f
+            .rewrite
+            .clone()
+            .unwrap_or_else(|| panic!("no rewrite on {t}"));
+        let range = f.rewrite_range.clone().unwrap_or_else(|| f.range.clone());
+        let mut fixed = t.to_string();
+        fixed.replace_range(range, &r);
+        assert!(fixed.contains("TODO("), "{fixed}");
+        assert_eq!(util::mostly_cjk(&fixed), zh, "{fixed}");
+        let again: Vec<_> = check_text(&fixed, kind, &people())
+            .into_iter()
+            .filter(|f| matches!(f.rule, "PM302" | "PM303" | "PM304" | "PM305"))
+            .collect();
+        assert!(again.is_empty(), "{fixed}: {again:?}");
+    }
+}
+
+#[test]
+fn names_versions_single_letters_and_bracketed_attribution() {
+    let p = People::new(["J".to_string(), "bob".to_string()], &[]);
+    let named = |t: &str| {
+        check_text(t, FieldKind::RootCause, &p)
+            .into_iter()
+            .filter(|f| f.rule == "PM301")
+            .count()
+    };
+    assert_eq!(named("Upgrading name@1.2.2 broke the build."), 0);
+    assert_eq!(
+        named("The deploy pinned @sentry/node@7.1.2 and left-pad @1.2.2."),
+        0
+    );
+    assert_eq!(named("J skipped the staging step."), 1);
+    assert_eq!(named("A config push skipped the staging step."), 0);
+    assert_eq!(named("The migration ran twice [by Bob]."), 1);
+    assert_eq!(named("The migration ran twice [deploy log L88]."), 0);
+}
+
+/// The examples in the PM302–PM305 rule docs (docs/rules.md) behave as shown.
+#[test]
+fn rule_doc_examples_behave_as_documented() {
+    assert_eq!(
+        rules("近年多次停電都與人員疏失脫不了關係。", FieldKind::WentWrong),
+        vec!["PM302"]
+    );
+    assert!(rules(
+        "斷路器測試前沒有確認氣壓的步驟，開關也沒有連鎖保護。",
+        FieldKind::WentWrong
+    )
+    .is_empty());
+    assert_eq!(
+        rules(
+            "如果當時有先檢查 config 變更,就不會去擴容。",
+            FieldKind::WentWrong
+        ),
+        vec!["PM303"]
+    );
+    assert!(rules(
+        "擴容前沒有顯示最近 config 變更的步驟，告警也沒有附上變更紀錄。",
+        FieldKind::WentWrong
+    )
+    .is_empty());
+    assert_eq!(
+        rules(
+            "We need to be better at reviewing pool changes",
+            FieldKind::Action
+        ),
+        vec!["PM304"]
+    );
+    assert!(rules(
+        "Reject deploys that lower the pool below peak demand in CI",
+        FieldKind::Action
+    )
+    .is_empty());
+    assert_eq!(
+        rules("We will communicate better", FieldKind::Action),
+        vec!["PM305"]
+    );
+    assert!(rules(
+        "Post status-page updates every 30 minutes during a SEV1",
+        FieldKind::Action
+    )
+    .is_empty());
+}
