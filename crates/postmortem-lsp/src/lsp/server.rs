@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::Diagnostic;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -151,6 +152,31 @@ impl Backend {
             cache: self.cache.clone(),
         };
         tokio::spawn(w.run(uri.clone()));
+    }
+
+    /// A small postmortem with no worker running is analysed right here,
+    /// under the lock, on the thread that decoded the edit (a few hundred
+    /// microseconds; handing it to another task costs more than that in
+    /// wake-ups and cross-thread frees); returns its diagnostics to publish
+    /// (push mode). Anything else goes to the document's worker.
+    fn analyze_now_or_schedule(&self, st: &mut State, uri: &Uri) -> Option<(Vec<Diagnostic>, i32)> {
+        let small = st
+            .docs
+            .get(uri)
+            .is_some_and(|d| !d.worker && d.rope.len_bytes() <= INLINE_BYTES);
+        if !small {
+            self.schedule(st, uri);
+            return None;
+        }
+        let generation = st.next_generation();
+        st.docs.get_mut(uri)?.generation = generation;
+        let job = Self::job(st, uri)?;
+        let analysis = Arc::new(job.run(&self.inputs, &self.cache));
+        let (pull, enc) = (st.pull_diagnostics, st.encoding);
+        let doc = st.docs.get_mut(uri)?;
+        doc.analysis = analysis.clone();
+        doc.analyzed.send_replace(generation);
+        (!pull).then(|| (convert::diagnostics(&analysis, enc), doc.version))
     }
 
     /// Waits (bounded) until the document's analysis includes every edit
@@ -401,7 +427,7 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let td = params.text_document;
-        {
+        let (now, is_pm) = {
             let mut st = self.state();
             let path = doc_path(&td.uri);
             let is_pm = td.language_id == "postmortem"
@@ -425,18 +451,28 @@ impl LanguageServer for Backend {
                     worker: false,
                 },
             );
-            // A postmortem is analysed (and published) by its worker.
-            self.schedule(&mut st, &td.uri);
-            if is_pm {
-                return;
+            let now = if is_pm {
+                self.analyze_now_or_schedule(&mut st, &td.uri)
+            } else {
+                self.schedule(&mut st, &td.uri);
+                None
+            };
+            (now, is_pm)
+        };
+        match now {
+            Some((diags, version)) => {
+                self.client
+                    .publish_diagnostics(td.uri, diags, Some(version))
+                    .await
             }
+            None if !is_pm => self.publish(td.uri).await,
+            None => {}
         }
-        self.publish(td.uri).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
-        {
+        let (now, is_pm) = {
             // Applied before any await, so edits keep their order.
             let mut st = self.state();
             let enc = st.encoding;
@@ -462,13 +498,23 @@ impl LanguageServer for Backend {
                 doc.is_postmortem = crate::detect::has_incident_ref(&doc.rope.to_string());
             }
             let is_pm = doc.is_postmortem;
-            // The analysis runs on the document's worker, which publishes it.
-            self.schedule(&mut st, &uri);
-            if is_pm {
-                return;
+            let now = if is_pm {
+                self.analyze_now_or_schedule(&mut st, &uri)
+            } else {
+                self.schedule(&mut st, &uri);
+                None
+            };
+            (now, is_pm)
+        };
+        match now {
+            Some((diags, version)) => {
+                self.client
+                    .publish_diagnostics(uri, diags, Some(version))
+                    .await
             }
+            None if !is_pm => self.publish(uri).await,
+            None => {}
         }
-        self.publish(uri).await;
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
