@@ -35,6 +35,8 @@ fn main() {
     let cfg = Config::default();
     // as in the server: input files cached, re-read only when they change
     let inputs = postmortem_lsp::lsp::documents::InputCache::default();
+    // and people and blameless findings kept across analyses, as in the server
+    let cache = postmortem_engine::analysis::Cache::new();
     println!("| document | lines | parse p50 ms | analyze p50 ms | analyze p95 ms |");
     println!("|---|---|---|---|---|");
     for (name, text) in [("example", &example), ("generated", &big)] {
@@ -45,6 +47,7 @@ fn main() {
         o.path = Some(&path);
         o.root = Some(&dir);
         o.inputs = &inputs;
+        o.cache = Some(&cache);
         let (a50, a95) = time(200, || {
             std::hint::black_box(analyze(text.to_string(), &o));
         });

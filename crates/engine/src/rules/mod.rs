@@ -240,7 +240,8 @@ pub fn blameless_hits(
     allow: &[String],
     memo: Option<&BlamelessMemo>,
 ) -> Vec<BlamelessHit> {
-    let mut out = Vec::new();
+    // The prose values and how each is judged.
+    let mut prose: Vec<(&ScalarRec, blameless::FieldKind)> = Vec::new();
     for rec in scalars {
         let spath = rec.spath.as_str();
         let top = spath.split('.').next().unwrap_or("");
@@ -264,10 +265,17 @@ pub fn blameless_hits(
         } else {
             blameless::FieldKind::from_field(&rec.path)
         };
-        for f in checked(&s.value, kind, people, people_key, memo)
-            .iter()
-            .cloned()
-        {
+        prose.push((rec, kind));
+    }
+    let texts: Vec<(&str, blameless::FieldKind)> = prose
+        .iter()
+        .map(|(rec, kind)| (rec.scalar.value.as_str(), *kind))
+        .collect();
+    let findings = checked_all(&texts, people, people_key, memo);
+    let mut out = Vec::new();
+    for ((rec, _), found) in prose.iter().zip(findings) {
+        let s = rec.scalar;
+        for f in found.iter() {
             let matched = s.value.get(f.range.clone()).unwrap_or("");
             if allow.iter().any(|w| {
                 w.eq_ignore_ascii_case(matched.trim())
@@ -280,16 +288,19 @@ pub fn blameless_hits(
                 span: s.src_span(f.range.clone()),
                 fix_span: f.rewrite_range.clone().map(|r| s.src_span(r)),
                 style: s.style,
-                finding: f,
+                finding: f.clone(),
             });
         }
     }
     out
 }
 
+type Findings = std::sync::Arc<Vec<blameless::Finding>>;
+/// Per (people, kind), findings per text: looked up by `&str`, so a hit
+/// allocates nothing.
 type MemoMap = std::collections::HashMap<
-    (u64, blameless::FieldKind, String),
-    std::sync::Arc<Vec<blameless::Finding>>,
+    (u64, blameless::FieldKind),
+    std::collections::HashMap<String, Findings>,
 >;
 
 /// Blameless findings per value: while typing, one value changes at a time,
@@ -297,7 +308,15 @@ type MemoMap = std::collections::HashMap<
 /// people (their names and roles decide the findings), the kind and the text.
 /// Part of [`crate::analysis::Cache`].
 #[derive(Default)]
-pub struct BlamelessMemo(std::sync::Mutex<(MemoMap, usize)>);
+pub struct BlamelessMemo(std::sync::Mutex<Memo>);
+
+#[derive(Default)]
+struct Memo {
+    map: MemoMap,
+    /// Bytes of text held, and entries.
+    bytes: usize,
+    entries: usize,
+}
 
 impl BlamelessMemo {
     /// Bounds the memo by bytes too: typing in a long value adds a key of that
@@ -306,35 +325,59 @@ impl BlamelessMemo {
     const MAX_ENTRIES: usize = 50_000;
 }
 
-/// `blameless::check_text`, through the memo when there is one.
-fn checked(
-    text: &str,
-    kind: blameless::FieldKind,
+/// `blameless::check_text` for each (text, kind), through the memo when there
+/// is one: one lock to look every value up, the misses checked outside it,
+/// one lock to remember them.
+fn checked_all(
+    texts: &[(&str, blameless::FieldKind)],
     people: &blameless::People,
     people_key: u64,
     memo: Option<&BlamelessMemo>,
-) -> std::sync::Arc<Vec<blameless::Finding>> {
+) -> Vec<Findings> {
     use std::sync::Arc;
+    let check = |t: &str, k| Arc::new(blameless::check_text(t, k, people));
     let Some(memo) = memo else {
-        return Arc::new(blameless::check_text(text, kind, people));
+        return texts.iter().map(|(t, k)| check(t, *k)).collect();
     };
-    let key = (people_key, kind, text.to_string());
-    if let Ok(m) = memo.0.lock() {
-        if let Some(f) = m.0.get(&key) {
-            return f.clone();
+    let mut found: Vec<Option<Findings>> = match memo.0.lock() {
+        Ok(m) => texts
+            .iter()
+            .map(|(t, k)| m.map.get(&(people_key, *k))?.get(*t).cloned())
+            .collect(),
+        Err(_) => vec![None; texts.len()],
+    };
+    let mut new = Vec::new();
+    for (i, f) in found.iter_mut().enumerate() {
+        if f.is_none() {
+            let (t, k) = texts[i];
+            let c = check(t, k);
+            new.push(i);
+            *f = Some(c);
         }
     }
-    let found = Arc::new(blameless::check_text(text, kind, people));
-    if let Ok(mut m) = memo.0.lock() {
-        let (m, bytes) = &mut *m;
-        if m.len() >= BlamelessMemo::MAX_ENTRIES || *bytes + text.len() > BlamelessMemo::MAX_BYTES {
-            m.clear();
-            *bytes = 0;
+    if !new.is_empty() {
+        if let Ok(mut m) = memo.0.lock() {
+            for i in new {
+                let (t, k) = texts[i];
+                if m.entries >= BlamelessMemo::MAX_ENTRIES
+                    || m.bytes + t.len() > BlamelessMemo::MAX_BYTES
+                {
+                    *m = Memo::default();
+                }
+                if let Some(f) = &found[i] {
+                    let slot = m.map.entry((people_key, k)).or_default();
+                    if slot.insert(t.to_string(), f.clone()).is_none() {
+                        m.bytes += t.len();
+                        m.entries += 1;
+                    }
+                }
+            }
         }
-        *bytes += text.len();
-        m.insert(key, found.clone());
     }
     found
+        .into_iter()
+        .map(|f| f.unwrap_or_else(|| Arc::new(Vec::new())))
+        .collect()
 }
 
 /// Shared by PM301–PM306: this rule's blameless findings as diagnostics,

@@ -16,7 +16,20 @@ pub struct Document {
     pub version: i32,
     pub path: Option<PathBuf>,
     pub is_postmortem: bool,
+    /// The latest analysis (of generation `*analyzed.borrow()`; while a worker
+    /// runs, the rope may be newer).
     pub analysis: Arc<Analysis>,
+    /// Bumped (from one counter for all documents) by every change that needs
+    /// a new analysis: an edit, new settings, a changed input file.
+    pub generation: u64,
+    /// The generation this document was opened at: a worker's result from an
+    /// earlier document with the same URI is never stored in this one.
+    pub opened: u64,
+    /// The generation `analysis` was computed from; requests about this
+    /// document wait on it until it reaches `generation`.
+    pub analyzed: tokio::sync::watch::Sender<u64>,
+    /// An analysis worker is running for this document.
+    pub worker: bool,
 }
 
 /// LSP position → rope char index (clamped to the document).

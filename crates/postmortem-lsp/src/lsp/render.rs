@@ -43,6 +43,8 @@ pub struct RenderResult {
 
 impl Backend {
     pub(crate) async fn render(&self, p: RenderParams) -> Result<RenderResult> {
+        // the analysis of the document's latest version (see `Backend::settle`)
+        self.settle(&p.text_document.uri).await;
         let (analysis, version, ui) = {
             let st = self.state();
             let ui = st.locale.unwrap_or_default();

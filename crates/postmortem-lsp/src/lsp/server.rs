@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::Diagnostic;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -29,7 +30,36 @@ pub(crate) struct State {
     pub draft: super::draft::DraftCaps,
     /// Client features the editor computations use (from `initialize`).
     pub ide: super::ide::Features,
+    /// The last document generation handed out (see [`Document::generation`]).
+    pub generations: u64,
 }
+
+impl State {
+    fn next_generation(&mut self) -> u64 {
+        self.generations += 1;
+        self.generations
+    }
+}
+
+/// Everything one analysis needs, taken out of the state under its lock (the
+/// rope is cloned in O(1); its text is built outside the lock).
+struct Job {
+    generation: u64,
+    rope: Rope,
+    path: Option<PathBuf>,
+    config: Config,
+    root: Option<PathBuf>,
+    locale: Option<Locale>,
+}
+
+/// Documents up to this size are analysed on the runtime's thread (a few
+/// hundred microseconds); larger ones on a blocking thread, so that requests
+/// about other documents never wait for them.
+const INLINE_BYTES: usize = 256 * 1024;
+
+/// How long a request waits for its document's analysis to catch up with the
+/// latest edit before answering from the previous one.
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub struct Backend {
     pub(crate) client: Client,
@@ -57,9 +87,14 @@ impl Backend {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Analyzes one document with its configuration (call with the state locked).
-    fn analyze_doc(&self, st: &mut State, path: Option<&Path>, text: String) -> Analysis {
-        let dir = path.and_then(Path::parent).map(Path::to_path_buf);
+    /// What analysing this document takes (call with the state locked).
+    fn job(st: &mut State, uri: &Uri) -> Option<Job> {
+        let doc = st.docs.get(uri)?;
+        let (generation, rope, path) = (doc.generation, doc.rope.clone(), doc.path.clone());
+        let dir = path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf);
         let mut config = match &dir {
             Some(d) => st.configs.get(d),
             None => Config::default(),
@@ -69,32 +104,91 @@ impl Backend {
                 config.merge_client(pm);
             }
         }
-        let root = path.and_then(|p| {
+        let root = path.as_deref().and_then(|p| {
             st.roots
                 .iter()
                 .filter(|r| p.starts_with(r))
                 .max_by_key(|r| r.as_os_str().len())
                 .cloned()
         });
-        let mut opts = Options::new(&config);
-        opts.path = path;
-        opts.root = root.as_deref();
-        opts.locale = if config.locale.is_some() {
+        let locale = if config.locale.is_some() {
             None
         } else {
             st.locale
         };
-        opts.inputs = &*self.inputs;
-        opts.cache = Some(&self.cache);
-        analyze(text, &opts)
+        Some(Job {
+            generation,
+            rope,
+            path,
+            config,
+            root,
+            locale,
+        })
     }
 
-    /// Re-analyzes an open document in place.
-    fn reanalyze(&self, st: &mut State, uri: &Uri, path: Option<&Path>, text: String) {
-        let a = self.analyze_doc(st, path, text);
-        if let Some(doc) = st.docs.get_mut(uri) {
-            doc.analysis = Arc::new(a);
+    /// Marks a document as changed and makes sure a worker analyses it (call
+    /// with the state locked). At most one worker runs per document; it
+    /// always analyses the latest text, so edits that arrive while it works
+    /// are coalesced into its next round and a stale version is never
+    /// published.
+    fn schedule(&self, st: &mut State, uri: &Uri) {
+        let generation = st.next_generation();
+        let Some(doc) = st.docs.get_mut(uri) else {
+            return;
+        };
+        doc.generation = generation;
+        if !doc.is_postmortem {
+            doc.analyzed.send_replace(generation);
+            return;
         }
+        if doc.worker {
+            return;
+        }
+        doc.worker = true;
+        let w = Worker {
+            client: self.client.clone(),
+            state: self.state.clone(),
+            inputs: self.inputs.clone(),
+            cache: self.cache.clone(),
+        };
+        tokio::spawn(w.run(uri.clone()));
+    }
+
+    /// A small postmortem with no worker running is analysed right here,
+    /// under the lock, on the thread that decoded the edit (a few hundred
+    /// microseconds; handing it to another task costs more than that in
+    /// wake-ups and cross-thread frees); returns its diagnostics to publish
+    /// (push mode). Anything else goes to the document's worker.
+    fn analyze_now_or_schedule(&self, st: &mut State, uri: &Uri) -> Option<(Vec<Diagnostic>, i32)> {
+        let small = st
+            .docs
+            .get(uri)
+            .is_some_and(|d| !d.worker && d.rope.len_bytes() <= INLINE_BYTES);
+        if !small {
+            self.schedule(st, uri);
+            return None;
+        }
+        let generation = st.next_generation();
+        st.docs.get_mut(uri)?.generation = generation;
+        let job = Self::job(st, uri)?;
+        let analysis = Arc::new(job.run(&self.inputs, &self.cache));
+        let (pull, enc) = (st.pull_diagnostics, st.encoding);
+        let doc = st.docs.get_mut(uri)?;
+        doc.analysis = analysis.clone();
+        doc.analyzed.send_replace(generation);
+        (!pull).then(|| (convert::diagnostics(&analysis, enc), doc.version))
+    }
+
+    /// Waits (bounded) until the document's analysis includes every edit
+    /// received so far, so that a request after an edit sees that edit.
+    /// Requests about other documents never wait for this one.
+    pub(crate) async fn settle(&self, uri: &Uri) {
+        let (mut rx, generation) = {
+            let st = self.state();
+            let Some(doc) = st.docs.get(uri) else { return };
+            (doc.analyzed.subscribe(), doc.generation)
+        };
+        let _ = tokio::time::timeout(SETTLE, rx.wait_for(|g| *g >= generation)).await;
     }
 
     /// Publishes (push mode) the diagnostics of a document.
@@ -143,19 +237,18 @@ impl Backend {
                         continue;
                     }
                 }
-                let (path, text) = (doc.path.clone(), doc.rope.to_string());
-                self.reanalyze(&mut st, &uri, path.as_deref(), text);
+                self.schedule(&mut st, &uri);
                 changed.push(uri);
             }
             changed
         };
-        let pull = self.state().pull_diagnostics;
-        if pull {
-            let _ = self.client.workspace_diagnostic_refresh().await;
-        } else {
-            for u in uris {
-                self.publish(u).await;
+        // In push mode the workers publish; in pull mode the client is told
+        // to pull once the analyses are done.
+        if self.state().pull_diagnostics {
+            for u in &uris {
+                self.settle(u).await;
             }
+            let _ = self.client.workspace_diagnostic_refresh().await;
         }
     }
 
@@ -334,7 +427,7 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let td = params.text_document;
-        {
+        let (now, is_pm) = {
             let mut st = self.state();
             let path = doc_path(&td.uri);
             let is_pm = td.language_id == "postmortem"
@@ -343,11 +436,7 @@ impl LanguageServer for Backend {
                     Some(&td.text),
                 );
             let rope = Rope::from_str(&td.text);
-            let analysis = if is_pm {
-                self.analyze_doc(&mut st, path.as_deref(), td.text)
-            } else {
-                analyze(String::new(), &Options::new(&Config::default()))
-            };
+            let opened = st.next_generation();
             st.docs.insert(
                 td.uri.clone(),
                 Document {
@@ -355,16 +444,35 @@ impl LanguageServer for Backend {
                     version: td.version,
                     path,
                     is_postmortem: is_pm,
-                    analysis: Arc::new(analysis),
+                    analysis: Arc::new(analyze(String::new(), &Options::new(&Config::default()))),
+                    generation: opened,
+                    opened,
+                    analyzed: tokio::sync::watch::Sender::new(opened),
+                    worker: false,
                 },
             );
+            let now = if is_pm {
+                self.analyze_now_or_schedule(&mut st, &td.uri)
+            } else {
+                self.schedule(&mut st, &td.uri);
+                None
+            };
+            (now, is_pm)
+        };
+        match now {
+            Some((diags, version)) => {
+                self.client
+                    .publish_diagnostics(td.uri, diags, Some(version))
+                    .await
+            }
+            None if !is_pm => self.publish(td.uri).await,
+            None => {}
         }
-        self.publish(td.uri).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
-        {
+        let (now, is_pm) = {
             // Applied before any await, so edits keep their order.
             let mut st = self.state();
             let enc = st.encoding;
@@ -386,15 +494,27 @@ impl LanguageServer for Backend {
                 }
             }
             doc.version = params.text_document.version;
-            let text = doc.rope.to_string();
-            let path = doc.path.clone();
-            let is_pm = doc.is_postmortem || crate::detect::has_incident_ref(&text);
-            doc.is_postmortem = is_pm;
-            if is_pm {
-                self.reanalyze(&mut st, &uri, path.as_deref(), text);
+            if !doc.is_postmortem {
+                doc.is_postmortem = crate::detect::has_incident_ref(&doc.rope.to_string());
             }
+            let is_pm = doc.is_postmortem;
+            let now = if is_pm {
+                self.analyze_now_or_schedule(&mut st, &uri)
+            } else {
+                self.schedule(&mut st, &uri);
+                None
+            };
+            (now, is_pm)
+        };
+        match now {
+            Some((diags, version)) => {
+                self.client
+                    .publish_diagnostics(uri, diags, Some(version))
+                    .await
+            }
+            None if !is_pm => self.publish(uri).await,
+            None => {}
         }
-        self.publish(uri).await;
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
@@ -476,6 +596,7 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
+        self.settle(&params.text_document.uri).await;
         let st = self.state();
         let items = match st.docs.get(&params.text_document.uri) {
             Some(doc) if doc.is_postmortem => convert::diagnostics(&doc.analysis, st.encoding),
@@ -493,6 +614,7 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.settle(&params.text_document.uri).await;
         let st = self.state();
         let Some(doc) = st.docs.get(&params.text_document.uri) else {
             return Ok(None);
@@ -571,10 +693,14 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        self.settle(&params.text_document_position_params.text_document.uri)
+            .await;
         super::ide::hover(self, params)
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        self.settle(&params.text_document_position.text_document.uri)
+            .await;
         super::ide::completion(self, params)
     }
 
@@ -586,10 +712,14 @@ impl LanguageServer for Backend {
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
+        self.settle(&params.text_document_position_params.text_document.uri)
+            .await;
         super::ide::definition(self, params)
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        self.settle(&params.text_document_position.text_document.uri)
+            .await;
         super::ide::references(self, params)
     }
 
@@ -597,10 +727,12 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
+        self.settle(&params.text_document.uri).await;
         super::ide::document_symbol(self, params)
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.settle(&params.text_document.uri).await;
         super::ide::folding_range(self, params)
     }
 
@@ -608,14 +740,121 @@ impl LanguageServer for Backend {
         &self,
         params: SelectionRangeParams,
     ) -> Result<Option<Vec<SelectionRange>>> {
+        self.settle(&params.text_document.uri).await;
         super::ide::selection_range(self, params)
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.settle(&params.text_document.uri).await;
         super::ide::code_lens(self, params)
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.settle(&params.text_document.uri).await;
         super::ide::inlay_hint(self, params)
+    }
+}
+
+/// Analyses one document at a time, always its latest text, and publishes
+/// each result unless a newer edit arrived meanwhile (latest version wins).
+struct Worker {
+    client: Client,
+    state: Arc<Mutex<State>>,
+    inputs: Arc<InputCache>,
+    cache: Arc<Cache>,
+}
+
+impl Worker {
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    async fn run(self, uri: Uri) {
+        loop {
+            let job = {
+                let mut st = self.state();
+                let Some(doc) = st.docs.get_mut(&uri) else {
+                    return;
+                };
+                if *doc.analyzed.borrow() >= doc.generation || !doc.is_postmortem {
+                    doc.worker = false;
+                    return;
+                }
+                match Backend::job(&mut st, &uri) {
+                    Some(j) => j,
+                    None => return,
+                }
+            };
+            let generation = job.generation;
+            let big = job.rope.len_bytes() > INLINE_BYTES;
+            let (inputs, cache) = (self.inputs.clone(), self.cache.clone());
+            let result = if big {
+                tokio::task::spawn_blocking(move || job.run(&inputs, &cache))
+                    .await
+                    .map_err(drop)
+            } else {
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job.run(&inputs, &cache)))
+                    .map_err(drop)
+            };
+            let Ok(analysis) = result else {
+                // The analysis panicked: keep the previous one, and let the
+                // next change try again.
+                if let Some(doc) = self.state().docs.get_mut(&uri) {
+                    doc.worker = false;
+                }
+                return;
+            };
+            let analysis = Arc::new(analysis);
+            let (current, pull, enc) = {
+                let mut st = self.state();
+                let (pull, enc) = (st.pull_diagnostics, st.encoding);
+                let Some(doc) = st.docs.get_mut(&uri) else {
+                    return;
+                };
+                if generation < doc.opened {
+                    // analysed for a document since closed and opened again
+                    // (which has its own worker)
+                    return;
+                }
+                doc.analysis = analysis.clone();
+                doc.analyzed.send_replace(generation);
+                (
+                    (doc.generation == generation).then_some(doc.version),
+                    pull,
+                    enc,
+                )
+            };
+            let Some(version) = current else {
+                continue; // stale: the next round analyses the latest text
+            };
+            if pull {
+                continue;
+            }
+            // Converted outside the lock: a large document's diagnostics
+            // must not hold up requests about other documents.
+            let diags = convert::diagnostics(&analysis, enc);
+            let still = self
+                .state()
+                .docs
+                .get(&uri)
+                .is_some_and(|d| d.generation == generation);
+            if still {
+                self.client
+                    .publish_diagnostics(uri.clone(), diags, Some(version))
+                    .await;
+            }
+        }
+    }
+}
+
+impl Job {
+    fn run(self, inputs: &InputCache, cache: &Cache) -> Analysis {
+        let mut opts = Options::new(&self.config);
+        opts.path = self.path.as_deref();
+        opts.root = self.root.as_deref();
+        opts.locale = self.locale;
+        opts.inputs = inputs;
+        opts.cache = Some(cache);
+        analyze(self.rope.to_string(), &opts)
     }
 }

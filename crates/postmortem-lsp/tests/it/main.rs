@@ -18,5 +18,6 @@ mod hardening_inputs;
 mod hardening_rpc;
 mod lsp;
 mod lsp_ide;
+mod lsp_worker;
 mod render;
 mod tidy;
