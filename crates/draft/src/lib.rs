@@ -14,7 +14,7 @@
 // The engine's and the client's modules under their usual names.
 pub(crate) use postmortem_claude as claude;
 pub(crate) use postmortem_engine::{
-    analysis, citation, config, diagnostic, docs, inputs, rules, schema,
+    analysis, citation, config, diagnostic, docs, inputs, privacy, rules, schema,
 };
 pub(crate) use postmortem_syntax::{self as syntax, text};
 
@@ -279,12 +279,14 @@ pub fn check_file_base_url(config: &Config, from_editor: bool) -> Result<(), Dra
     )))
 }
 
-/// One readable input, numbered.
+/// One readable input, redacted and numbered.
 #[derive(Clone, Debug)]
 struct NumberedInput {
     name: String,
     rel: String,
     text: String,
+    /// What was redacted (kinds and lines, never values).
+    redacted: Vec<crate::privacy::Finding>,
 }
 
 /// Drafts sections of one document. Keep one for several sections of the same
@@ -296,6 +298,9 @@ pub struct Drafter {
     system: String,
     inputs: Vec<(String, String)>,
     input_files: Vec<String>,
+    /// Per input file, what was redacted from it (kinds and lines only).
+    redacted: Vec<(String, Vec<crate::privacy::Finding>)>,
+    redactor: crate::privacy::Redactor,
     doc_name: String,
     /// The first task (document + ask), once a conversation started.
     first_ask: Option<String>,
@@ -306,8 +311,13 @@ pub struct Drafter {
     totals: Totals,
 }
 
-/// Collects the readable inputs of an analysed document (never anything else).
-fn readable_inputs(a: &Analysis) -> Result<Vec<NumberedInput>, DraftError> {
+/// Collects the readable inputs of an analysed document (never anything
+/// else), redacted: every line and paragraph stays where it was, so the
+/// numbers Claude reads are the numbers citations resolve against.
+fn readable_inputs(
+    a: &Analysis,
+    redactor: &crate::privacy::Redactor,
+) -> Result<Vec<NumberedInput>, DraftError> {
     let Some(entries) = &a.inputs else {
         return Err(DraftError::NoInputs(
             "the document declares no `inputs`.".into(),
@@ -317,11 +327,20 @@ fn readable_inputs(a: &Analysis) -> Result<Vec<NumberedInput>, DraftError> {
     let mut problems = Vec::new();
     for e in entries {
         match &e.file {
-            Ok(f) => out.push(NumberedInput {
-                name: e.name.clone(),
-                rel: e.rel.clone(),
-                text: number::numbered(f),
-            }),
+            Ok(f) => {
+                let r = redactor.redact(&f.text, &e.rel);
+                let text = if r.findings.is_empty() {
+                    number::numbered(f)
+                } else {
+                    number::numbered(&crate::inputs::InputFile::from_text(f.path.clone(), r.text))
+                };
+                out.push(NumberedInput {
+                    name: e.name.clone(),
+                    rel: e.rel.clone(),
+                    text,
+                    redacted: r.findings,
+                })
+            }
             Err(err) => problems.push(err.explain(&e.rel, crate::diagnostic::Locale::En)),
         }
     }
@@ -382,7 +401,25 @@ impl Drafter {
         a: &Analysis,
         doc_name: &str,
     ) -> Result<Drafter, DraftError> {
-        let inputs = readable_inputs(a)?;
+        Drafter::with_privacy(
+            cfg,
+            prompts,
+            a,
+            doc_name,
+            &crate::privacy::Redactor::default(),
+        )
+    }
+
+    /// [`Drafter::new`] redacting by `redactor` (the `[privacy]` settings):
+    /// inputs and the document are redacted before any request is built.
+    pub fn with_privacy(
+        cfg: ClaudeConfig,
+        prompts: Prompts,
+        a: &Analysis,
+        doc_name: &str,
+        redactor: &crate::privacy::Redactor,
+    ) -> Result<Drafter, DraftError> {
+        let inputs = readable_inputs(a, redactor)?;
         let system = prompts.system().map_err(|e| {
             DraftError::Setup(format!("The system prompt can't be used: {e}. Fix `[claude] prompts_dir` or remove it to use the built-in prompts."))
         })?;
@@ -392,6 +429,11 @@ impl Drafter {
             prompts,
             system,
             input_files: inputs.iter().map(|i| i.rel.clone()).collect(),
+            redacted: inputs
+                .iter()
+                .map(|i| (i.rel.clone(), i.redacted.clone()))
+                .collect(),
+            redactor: redactor.clone(),
             inputs: inputs.into_iter().map(|i| (i.name, i.text)).collect(),
             doc_name: doc_name.to_string(),
             first_ask: None,
@@ -446,7 +488,10 @@ impl Drafter {
 
     /// The request body for the conversation so far plus `ask`.
     fn body(&self, schema: &Value) -> Value {
-        let first = self.first_ask.as_deref().unwrap_or("");
+        self.body_for(self.first_ask.as_deref().unwrap_or(""), schema)
+    }
+
+    fn body_for(&self, first: &str, schema: &Value) -> Value {
         let mut body = build_body(
             self.client.config(),
             &PromptParts {
@@ -514,6 +559,61 @@ impl Drafter {
         }
     }
 
+    /// The first user turn: the document (redacted like the inputs), then the task.
+    fn first_ask_for(&self, base: &str, task: &str) -> String {
+        let doc = self.redactor.redact(base, &self.doc_name).text;
+        format!(
+            "<document name=\"{}\">\n{}{}</document>\n\n{task}",
+            self.doc_name,
+            doc,
+            if doc.ends_with('\n') { "" } else { "\n" }
+        )
+    }
+
+    /// What the first request for `target` would send, without sending it:
+    /// the exact body (redacted; the key is a header and never in it), and
+    /// its summary for the consent question.
+    pub fn preview(
+        &self,
+        base: &str,
+        target: &Target,
+        analyze: &(dyn Fn(String) -> Analysis + Send + Sync),
+    ) -> Result<Preview, DraftError> {
+        let a = analyze(base.to_string());
+        let (task, schema) = self.task(target, document_language(&a))?;
+        let body = match &self.first_ask {
+            None => self.body_for(&self.first_ask_for(base, &task), &schema),
+            Some(_) => {
+                let mut b = self.body(&schema);
+                if let Some(m) = b.get_mut("messages").and_then(Value::as_array_mut) {
+                    m.push(json!({"role": "user", "content": [{"type": "text", "text": task}]}));
+                }
+                b
+            }
+        };
+        let text_bytes = texts_of(&body).map(str::len).sum::<usize>();
+        let tokens = texts_of(&body).map(estimate_tokens).sum::<u64>();
+        let doc_redacted = self.redactor.scan(base, &self.doc_name);
+        let mut files = vec![self.doc_name.clone()];
+        files.extend(self.input_files.iter().cloned());
+        let redacted =
+            self.redacted.iter().map(|(_, f)| f.len()).sum::<usize>() + doc_redacted.len();
+        Ok(Preview {
+            body,
+            files,
+            bytes: text_bytes,
+            tokens,
+            redacted,
+            model: self.client.config().model.clone(),
+            destination: destination(&self.client.config().base_url),
+        })
+    }
+
+    /// Per input file, the kinds and lines redacted from it.
+    pub fn redactions(&self) -> &[(String, Vec<crate::privacy::Finding>)] {
+        &self.redacted
+    }
+
     /// Drafts `target` for the document `base` (the text the result applies to),
     /// checking it with `analyze` (the document's own analysis settings).
     pub async fn draft(
@@ -539,12 +639,7 @@ impl Drafter {
         // The first request of a conversation carries the document; later
         // ones say what became of the previous draft.
         if self.first_ask.is_none() {
-            self.first_ask = Some(format!(
-                "<document name=\"{}\">\n{}{}</document>\n\n{task}",
-                self.doc_name,
-                base,
-                if base.ends_with('\n') { "" } else { "\n" }
-            ));
+            self.first_ask = Some(self.first_ask_for(base, &task));
         } else {
             let note = self.note.take().unwrap_or_default();
             self.turns.push(json!({"role": "user", "content": [{"type": "text", "text": format!("{note}{task}")}]}));
@@ -651,6 +746,101 @@ impl Drafter {
                 problems: checked.errors.iter().map(Problem::describe).collect(),
             })
         }
+    }
+}
+
+/// What a request would send: the body and the figures the consent
+/// question shows.
+#[derive(Clone, Debug)]
+pub struct Preview {
+    /// The exact request body (redacted).
+    pub body: Value,
+    /// The document, then the input files, as named.
+    pub files: Vec<String>,
+    /// Bytes of text in the body.
+    pub bytes: usize,
+    /// A rough token count (about 4 characters a token for Latin text, one a
+    /// character for CJK).
+    pub tokens: u64,
+    /// Secrets (and personal data, when switched on) redacted.
+    pub redacted: usize,
+    pub model: String,
+    /// "Anthropic", or the host the base URL points at.
+    pub destination: String,
+}
+
+impl Preview {
+    /// "Send postmortem.yaml, report.md, chat.log (23 KB, ≈ 6,100 tokens, 8
+    /// secrets redacted) to Anthropic (claude-sonnet-4-6)?"
+    pub fn question(&self, locale: crate::diagnostic::Locale) -> String {
+        let kb = self.bytes.div_ceil(1024);
+        let tokens = thousands(round_tokens(self.tokens));
+        let files = self.files.join(", ");
+        match locale {
+            crate::diagnostic::Locale::En => format!(
+                "Send {files} ({kb} KB, ≈ {tokens} tokens, {} redacted) to {} ({})?",
+                crate::privacy::count_phrase(self.redacted),
+                self.destination,
+                self.model
+            ),
+            crate::diagnostic::Locale::ZhTw => format!(
+                "要把 {files}({kb} KB,約 {tokens} 個 token,已遮蔽 {} 項機密)傳送給 {}({})嗎?",
+                self.redacted, self.destination, self.model
+            ),
+        }
+    }
+
+    /// The body as shown by `--dry-run` and "Show what is sent".
+    pub fn pretty(&self) -> String {
+        serde_json::to_string_pretty(&self.body).unwrap_or_default()
+    }
+}
+
+/// Two significant digits: 6,143 → 6,100.
+fn round_tokens(n: u64) -> u64 {
+    let mut m = 1;
+    while n / m >= 100 {
+        m *= 10;
+    }
+    (n + m / 2) / m * m
+}
+
+fn texts_of(body: &Value) -> impl Iterator<Item = &str> {
+    let system = body["system"].as_array().into_iter().flatten();
+    let msgs = body["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|m| m["content"].as_array().into_iter().flatten());
+    system.chain(msgs).filter_map(|b| b["text"].as_str())
+}
+
+fn estimate_tokens(s: &str) -> u64 {
+    let (mut narrow, mut wide) = (0u64, 0u64);
+    for c in s.chars() {
+        if (c as u32) < 0x2E80 {
+            narrow += 1;
+        } else {
+            wide += 1;
+        }
+    }
+    narrow.div_ceil(4) + wide
+}
+
+/// Where the base URL sends requests, as the consent question names it.
+fn destination(base_url: &str) -> String {
+    let host = base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(base_url)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or(host);
+    if host.eq_ignore_ascii_case("api.anthropic.com") || host.is_empty() {
+        "Anthropic".to_string()
+    } else {
+        host.to_string()
     }
 }
 

@@ -671,5 +671,7 @@ pub fn describe(findings: &[Finding]) -> Vec<String> {
         .collect()
 }
 
+#[doc(hidden)]
+pub mod corpus;
 #[cfg(test)]
 mod tests;

@@ -29,6 +29,8 @@ pub(crate) struct State {
     pub draft: super::draft::DraftCaps,
     /// Client features the editor computations use (from `initialize`).
     pub ide: super::ide::Features,
+    /// Workspaces whose user chose "Always for this workspace" this session.
+    pub consented: std::collections::HashSet<PathBuf>,
 }
 
 pub struct Backend {

@@ -150,7 +150,7 @@ fn start(c: &mut Client, dir: &Path, doc: &str) -> (String, Editor) {
 fn draft_cmd(c: &mut Client, uri: &str, section: &str) {
     let r = c.request(
         "workspace/executeCommand",
-        json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": section}]}),
+        json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": section, "consent": "once"}]}),
     );
     assert!(r.is_null(), "{r}");
 }
