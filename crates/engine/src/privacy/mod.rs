@@ -548,15 +548,23 @@ impl Redactor {
     /// `text` with every finding replaced by `[REDACTED:<kind>]`, line by line.
     pub fn redact(&self, text: &str, path: &str) -> Redacted {
         let findings = self.scan(text, path);
-        if findings.is_empty() {
-            return Redacted {
-                text: text.to_string(),
-                findings,
-            };
+        Redacted {
+            text: apply(text, &findings),
+            findings,
         }
+    }
+}
+
+/// `text` with `findings` (from a scan of this same text) replaced by
+/// `[REDACTED:<kind>]`, keeping every line end where it was.
+pub fn apply(text: &str, findings: &[Finding]) -> String {
+    {
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
-        for f in &findings {
+        for f in findings {
+            if f.span.start < at || f.span.end > text.len() {
+                continue;
+            }
             out.push_str(&text[at..f.span.start]);
             let marker = format!("[REDACTED:{}]", f.kind);
             // Every line end stays where it was; each non-blank piece between
@@ -574,10 +582,7 @@ impl Redactor {
             at = f.span.end;
         }
         out.push_str(&text[at..]);
-        Redacted {
-            text: out,
-            findings,
-        }
+        out
     }
 }
 
