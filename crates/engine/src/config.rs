@@ -184,23 +184,27 @@ impl Config {
         {
             self.locale = Some(l.to_string());
         }
-        let flag = |keys: &[&str]| {
-            keys.iter().find_map(|k| {
-                v.pointer(&format!("/privacy/{k}"))
-                    .and_then(|b| b.as_bool())
-            })
-        };
-        let p = &mut self.privacy;
-        for (keys, field) in [
-            (&["secrets"][..], &mut p.secrets),
-            (&["emails"][..], &mut p.emails),
-            (&["phones"][..], &mut p.phones),
-            (&["ipAddresses", "ip_addresses"][..], &mut p.ip_addresses),
-            (&["cardNumbers", "card_numbers"][..], &mut p.card_numbers),
-        ] {
-            if let Some(b) = flag(keys) {
-                *field = b;
-            }
+        let flag = |p: Option<&serde_json::Value>| p.and_then(serde_json::Value::as_bool);
+        if let Some(b) = flag(v.pointer("/privacy/secrets")) {
+            self.privacy.secrets = b;
+        }
+        if let Some(b) = flag(v.pointer("/privacy/emails")) {
+            self.privacy.emails = b;
+        }
+        if let Some(b) = flag(v.pointer("/privacy/phones")) {
+            self.privacy.phones = b;
+        }
+        if let Some(b) = flag(
+            v.pointer("/privacy/ipAddresses")
+                .or_else(|| v.pointer("/privacy/ip_addresses")),
+        ) {
+            self.privacy.ip_addresses = b;
+        }
+        if let Some(b) = flag(
+            v.pointer("/privacy/cardNumbers")
+                .or_else(|| v.pointer("/privacy/card_numbers")),
+        ) {
+            self.privacy.card_numbers = b;
         }
         if let Some(p) = strings("/privacy/allow") {
             self.privacy.allow.extend(p);
