@@ -10,7 +10,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -28,6 +28,8 @@ const require = createRequire(import.meta.url);
 const { chromium } = require(env("E2E_PLAYWRIGHT"));
 
 const KEY = "sk-ant-test-vscode-e2e-7d41";
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const TOKEN = "ghp_" + Array.from({ length: 36 }, () => ALNUM[Math.floor(Math.random() * ALNUM.length)]).join("");
 const DOC = "mistakes.postmortem.yaml";
 const ARTIFACTS = env("PM_ARTIFACTS");
 const PATIENCE = 60_000;
@@ -118,6 +120,9 @@ before(async () => {
   // The workspace: the example incident, its own root.
   cpSync(join(REPO, "examples/checkout-outage"), ws, { recursive: true });
   mkdirSync(join(ws, ".git"));
+  // A token pasted into the chat (generated here, never committed): it must
+  // be redacted from what is sent.
+  appendFileSync(join(ws, "chat.log"), `[15:20] priya: mirror token was ${TOKEN}, rotating it now\n`);
 
   // The fake Anthropic server: a timeline answer streamed over ~4 s (so the
   // progress notification can be seen), then the default `ok`.
@@ -320,6 +325,33 @@ step("a draft with Claude inserts the section", "04-drafted.png", async () => {
   await page.keyboard.type("timeline");
   await page.locator(".quick-input-list .monaco-list-row", { hasText: "missing: draft it" }).first().waitFor();
   await page.keyboard.press("Enter");
+  // Consent first: the question names the files and what was redacted, and
+  // nothing is sent until it is answered.
+  const question = () => page.locator(".notification-toast", { hasText: /secrets? redacted\) to / }).first();
+  await question().waitFor({ timeout: PATIENCE });
+  const asked = await question().innerText();
+  assert.match(asked, /Send mistakes\.postmortem\.yaml, report\.md, chat\.log/);
+  assert.equal(requests().length, 0, "nothing is sent before consent");
+  await page.waitForTimeout(400);
+  await shot("03a-consent.png");
+  await question().locator(".monaco-button", { hasText: "Show what is sent" }).first().click();
+  // What is sent opens as a read-only JSON document, the token redacted.
+  const sentTab = page.locator(".tab", { hasText: "what-is-sent" }).first();
+  await sentTab.waitFor({ timeout: PATIENCE });
+  await palette("Find");
+  await page.keyboard.type("REDACTED:github-pat");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelector(".monaco-editor .view-lines")?.textContent.includes("REDACTED:github-pat"));
+  await page.keyboard.press("Escape");
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await page.keyboard.type("typed");
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator(".tab.dirty", { hasText: "what-is-sent" }).count(), 0, "the request document is read-only");
+  await shot("03b-what-is-sent.png");
+  await palette("View: Close Editor");
+  // Asked again; "Always for this workspace" sends and is remembered.
+  await question().waitFor({ timeout: PATIENCE });
+  await question().locator(".monaco-button", { hasText: "Always for this workspace" }).first().click();
   // The server's progress, as a notification with a cancel button.
   const progress = page.locator(".notification-toast", { hasText: "Drafting timeline" }).first();
   await progress.waitFor({ timeout: PATIENCE });
@@ -358,6 +390,8 @@ step("a draft with Claude inserts the section", "04-drafted.png", async () => {
   assert.equal(reqs.length, 1, "requests to the fake Anthropic server");
   assert.equal(reqs[0].path, "/v1/messages");
   assert.equal(reqs[0].headers["x-api-key"], KEY);
+  assert.ok(!JSON.stringify(reqs[0]).includes(TOKEN), "the token was sent");
+  assert.ok(JSON.stringify(reqs[0]).includes("[REDACTED:github-pat]"), "the redaction marker is in the request");
   for (const f of [join(userData, "User", "settings.json"), join(ws, ".vscode", "settings.json")]) {
     if (existsSync(f)) assert.ok(!readFileSync(f, "utf8").includes(KEY), `${f} holds the key`);
   }
@@ -373,6 +407,8 @@ step("cancelling a draft from its notification leaves the document as it was", "
   await page.keyboard.press("Enter");
   const progress = page.locator(".notification-toast", { hasText: "Drafting blameless_summary" }).first();
   await progress.waitFor();
+  // "Always for this workspace" was remembered: no question this time.
+  assert.equal(await page.locator(".notification-toast", { hasText: /secrets? redacted\) to / }).count(), 0, "asked again");
   for (let i = 0; i < 100 && requests().length < 2; i++) await page.waitForTimeout(100);
   assert.equal(requests().length, 2, "the second draft reached the fake server");
   await progress.locator(".monaco-button", { hasText: /cancel/i }).first().click();
