@@ -10,7 +10,7 @@ impl Gen {
     pub fn new(seed: u64) -> Gen {
         Gen(seed.max(1))
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x >> 12;
         x ^= x << 25;
@@ -21,7 +21,7 @@ impl Gen {
     pub fn pick(&mut self, alphabet: &str, n: usize) -> String {
         let a: Vec<char> = alphabet.chars().collect();
         (0..n)
-            .map(|_| a[(self.next() % a.len() as u64) as usize])
+            .map(|_| a[(self.next_u64() % a.len() as u64) as usize])
             .collect()
     }
     pub fn digits(&mut self, n: usize) -> String {
