@@ -790,9 +790,46 @@ impl Preview {
         }
     }
 
-    /// The body as shown by `--dry-run` and "Show what is sent".
+    /// The exact body as JSON, as `--dry-run` prints it.
     pub fn pretty(&self) -> String {
         serde_json::to_string_pretty(&self.body).unwrap_or_default()
+    }
+
+    /// The same body laid out to be read ("Show what is sent"): each text
+    /// block as it is, line by line, then the other fields as JSON.
+    pub fn readable(&self) -> String {
+        let mut out = format!(
+            "# What is sent to {} ({}), redacted\n\nNothing has been sent yet. The API key travels as a header and is not part of this. {} redacted.\n",
+            self.destination,
+            self.model,
+            crate::privacy::count_phrase(self.redacted)
+        );
+        for block in self.body["system"].as_array().into_iter().flatten() {
+            if let Some(t) = block["text"].as_str() {
+                out.push_str(&format!("\n## system\n\n{t}\n"));
+            }
+        }
+        for m in self.body["messages"].as_array().into_iter().flatten() {
+            let role = m["role"].as_str().unwrap_or("?");
+            for block in m["content"].as_array().into_iter().flatten() {
+                if let Some(t) = block["text"].as_str() {
+                    out.push_str(&format!("\n## {role}\n\n{t}"));
+                    if !t.ends_with('\n') {
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        let mut rest = self.body.clone();
+        if let Some(o) = rest.as_object_mut() {
+            o.remove("system");
+            o.remove("messages");
+        }
+        out.push_str(&format!(
+            "\n## the other fields\n\n{}\n",
+            serde_json::to_string_pretty(&rest).unwrap_or_default()
+        ));
+        out
     }
 }
 

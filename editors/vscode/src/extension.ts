@@ -166,12 +166,13 @@ function activeDocUri(): vscode.Uri | undefined {
   return undefined;
 }
 
-/** Opens what a draft would send as a read-only JSON document. */
+/** Opens what a draft would send as a read-only document (each text block
+ *  as it is sent, line by line, then the other fields as JSON). */
 async function showWhatIsSent(text: string): Promise<void> {
-  const uri = vscode.Uri.from({ scheme: SENT_SCHEME, path: `/what-is-sent-${++sentCounter}.json` });
+  const uri = vscode.Uri.from({ scheme: SENT_SCHEME, path: `/what-is-sent-${++sentCounter}.md` });
   sentDocs.set(uri.toString(), text);
   const doc = await vscode.workspace.openTextDocument(uri);
-  await vscode.languages.setTextDocumentLanguage(doc, "json");
+  await vscode.languages.setTextDocumentLanguage(doc, "markdown");
   await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
 }
 

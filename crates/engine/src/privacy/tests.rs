@@ -177,6 +177,21 @@ fn the_shipped_examples_hold_no_secrets() {
         }
     }
     assert!(seen >= 3);
+    // The labelled blameless corpus: 702 sentences of postmortem prose.
+    let corpus = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../postmortem-lsp/tests/blameless/corpus.tsv"),
+    )
+    .unwrap();
+    let out = redactor().redact(&corpus, "corpus.tsv");
+    let touched = out
+        .text
+        .lines()
+        .filter(|l| l.contains("[REDACTED:"))
+        .count();
+    let lines = corpus.lines().count();
+    eprintln!("blameless corpus: {touched} of {lines} lines touched");
+    assert!(touched * 100 <= lines, "{touched} of {lines}");
 }
 
 #[test]

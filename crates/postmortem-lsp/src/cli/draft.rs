@@ -441,7 +441,7 @@ fn consent(preview: &draft::Preview, locale: Locale) -> Consent {
         }
         match answer.trim() {
             "y" | "Y" | "yes" => return Consent::Yes,
-            "s" | "S" | "show" => eprintln!("{}", preview.pretty()),
+            "s" | "S" | "show" => eprintln!("{}", preview.readable()),
             _ => return Consent::No,
         }
     }

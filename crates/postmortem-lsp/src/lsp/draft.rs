@@ -1010,7 +1010,7 @@ async fn consent(ctx: &Ctx, snap: &Snapshot, preview: &draft::Preview, locale: L
                         "What is sent (the first request, redacted; nothing has been sent yet):",
                         "傳送內容(第一個請求,已遮蔽;尚未傳送任何內容):"
                     ),
-                    preview.pretty()
+                    preview.readable()
                 ),
             )
             .await;
@@ -1050,7 +1050,8 @@ fn what_is_sent(b: &Backend, uri: &Uri, job: &Job) -> std::result::Result<Value,
         .collect();
     Ok(json!({
         "question": p.question(locale),
-        "text": p.pretty(),
+        "text": p.readable(),
+        "body": p.body,
         "files": p.files,
         "bytes": p.bytes,
         "tokens": p.tokens,

@@ -372,7 +372,12 @@ fn lsp_show_what_is_sent_then_send_sends_no_secret() {
         .filter_map(|m| m["params"]["message"].as_str().map(str::to_string))
         .find(|m| m.starts_with("What is sent"))
         .expect("the body in the log");
-    assert!(shown.contains("[REDACTED:private-key]") && shown.contains("\"messages\""));
+    assert!(shown.contains("[REDACTED:private-key]") && shown.contains("\n## system\n"));
+    // Laid out line by line: each redacted line of the chat shows as it is sent.
+    assert!(shown
+        .lines()
+        .any(|l| l.ends_with("| [REDACTED:github-pat] for the mirror")
+            || l.contains("[REDACTED:github-pat]")));
     let reqs = f.server.requests();
     assert_eq!(reqs.len(), 1);
     no_secret_in(
@@ -405,7 +410,9 @@ fn lsp_always_for_this_workspace_asks_once_and_what_is_sent_needs_no_key() {
     assert_eq!(r["alwaysForWorkspace"], false);
     let text = r["text"].as_str().unwrap();
     no_secret_in("whatIsSent", text, &l);
-    let body: Value = serde_json::from_str(text).unwrap();
+    no_secret_in("whatIsSent", &r["body"].to_string(), &l);
+    assert!(text.contains("8 secrets redacted"));
+    let body = r["body"].clone();
     assert_eq!(
         lines_intact_but_secrets(&input_block(&body, "chat"), &l.chat, &l),
         14

@@ -271,14 +271,15 @@ M._consent = {}
 
 local sent_count = 0
 
---- Opens what a draft would send (the request body, redacted) in a
---- read-only scratch buffer, in a split. Returns the buffer.
+--- Opens what a draft would send (the request, redacted: each text block as
+--- it is sent, then the other fields) in a read-only scratch buffer, in a
+--- split. Returns the buffer.
 function M.show_sent(text)
   sent_count = sent_count + 1
   local b = vim.api.nvim_create_buf(false, true)
-  vim.api.nvim_buf_set_name(b, ("postmortem://what-is-sent-%d.json"):format(sent_count))
+  vim.api.nvim_buf_set_name(b, ("postmortem://what-is-sent-%d.md"):format(sent_count))
   vim.api.nvim_buf_set_lines(b, 0, -1, false, vim.split(text, "\n", { plain = true }))
-  vim.bo[b].filetype = "json"
+  vim.bo[b].filetype = "markdown"
   vim.bo[b].bufhidden = "wipe"
   vim.bo[b].modifiable = false
   vim.bo[b].readonly = true
