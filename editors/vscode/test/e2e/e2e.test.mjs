@@ -335,10 +335,12 @@ step("a draft with Claude inserts the section", "04-drafted.png", async () => {
   await page.waitForTimeout(400);
   await shot("03a-consent.png");
   await question().locator(".monaco-button", { hasText: "Show what is sent" }).first().click();
-  // What is sent opens as a read-only JSON document, the token redacted.
+  // What is sent opens as a read-only document, the token redacted.
   const sentTab = page.locator(".tab", { hasText: "what-is-sent" }).first();
   await sentTab.waitFor({ timeout: PATIENCE });
-  await palette("Find");
+  await page.locator(".monaco-editor .view-lines").first().click();
+  await page.keyboard.press("Control+F");
+  await page.locator(".find-widget textarea, .find-widget input").first().waitFor();
   await page.keyboard.type("REDACTED:github-pat");
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => document.querySelector(".monaco-editor .view-lines")?.textContent.includes("REDACTED:github-pat"));
@@ -349,9 +351,15 @@ step("a draft with Claude inserts the section", "04-drafted.png", async () => {
   assert.equal(await page.locator(".tab.dirty", { hasText: "what-is-sent" }).count(), 0, "the request document is read-only");
   await shot("03b-what-is-sent.png");
   await palette("View: Close Editor");
-  // Asked again; "Always for this workspace" sends and is remembered.
-  await question().waitFor({ timeout: PATIENCE });
-  await question().locator(".monaco-button", { hasText: "Always for this workspace" }).first().click();
+  // Back to the postmortem (from the Explorer).
+  await page.locator(".explorer-folders-view .monaco-list-row", { hasText: DOC }).first().click();
+  await page.locator(".tab", { hasText: DOC }).first().waitFor();
+  // Asked again (as a toast, or in the notification center if the toast was
+  // hidden meanwhile); "Always for this workspace" sends and is remembered.
+  const again = page.locator(".notification-toast, .notifications-center .notification-list-item", { hasText: /secrets? redacted\) to / }).first();
+  if (!(await again.isVisible())) await palette("Notifications: Show Notifications");
+  await again.waitFor({ timeout: PATIENCE });
+  await again.locator(".monaco-button", { hasText: "Always for this workspace" }).first().click();
   // The server's progress, as a notification with a cancel button.
   const progress = page.locator(".notification-toast", { hasText: "Drafting timeline" }).first();
   await progress.waitFor({ timeout: PATIENCE });
