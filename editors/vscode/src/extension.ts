@@ -173,7 +173,8 @@ async function showWhatIsSent(text: string): Promise<void> {
   sentDocs.set(uri.toString(), text);
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.languages.setTextDocumentLanguage(doc, "markdown");
-  await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: false });
+  // Beside the postmortem, never in place of it (a preview tab would be replaced).
+  await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: false, viewColumn: vscode.ViewColumn.Beside });
 }
 
 /** Asks before the first request from this workspace (the server's question,
@@ -186,16 +187,16 @@ async function askConsent(c: LanguageClient, command: string, arg: unknown): Pro
   const previewArg: Record<string, unknown> = { uri: a.uri };
   if (command === "postmortem.review") previewArg.section = "verify";
   else if (a.section) previewArg.section = a.section;
+  let p: WhatIsSent;
+  try {
+    p = (await c.sendRequest(ExecuteCommandRequest.type, { command: WHAT_IS_SENT, arguments: [previewArg] })) as WhatIsSent;
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Postmortem: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+  if (p.alwaysForWorkspace) return "always";
+  const [send, always, show, cancel] = p.actions;
   for (;;) {
-    let p: WhatIsSent;
-    try {
-      p = (await c.sendRequest(ExecuteCommandRequest.type, { command: WHAT_IS_SENT, arguments: [previewArg] })) as WhatIsSent;
-    } catch (e) {
-      void vscode.window.showErrorMessage(`Postmortem: ${e instanceof Error ? e.message : String(e)}`);
-      return undefined;
-    }
-    if (p.alwaysForWorkspace) return "always";
-    const [send, always, show, cancel] = p.actions;
     const pick = await vscode.window.showInformationMessage(p.question, send, always, show, cancel);
     if (pick === send) return "once";
     if (pick === always) {
