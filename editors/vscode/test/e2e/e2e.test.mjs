@@ -338,14 +338,18 @@ step("a draft with Claude inserts the section", "04-drafted.png", async () => {
   // What is sent opens as a read-only document, the token redacted.
   const sentTab = page.locator(".tab", { hasText: "what-is-sent" }).first();
   await sentTab.waitFor({ timeout: PATIENCE });
-  await page.locator(".monaco-editor .view-lines").first().click();
+  // It opens beside the postmortem, in the active editor group.
+  const sentView = page.locator(".editor-group-container.active .monaco-editor .view-lines").first();
+  await sentView.click();
   await page.keyboard.press("Control+F");
   await page.locator(".find-widget textarea, .find-widget input").first().waitFor();
   await page.keyboard.type("REDACTED:github-pat");
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => document.querySelector(".monaco-editor .view-lines")?.textContent.includes("REDACTED:github-pat"));
+  await page.waitForFunction(() =>
+    document.querySelector(".editor-group-container.active .monaco-editor .view-lines")?.textContent.includes("REDACTED:github-pat"),
+  );
   await page.keyboard.press("Escape");
-  await page.locator(".monaco-editor .view-lines").first().click();
+  await sentView.click();
   await page.keyboard.type("typed");
   await page.waitForTimeout(300);
   assert.equal(await page.locator(".tab.dirty", { hasText: "what-is-sent" }).count(), 0, "the request document is read-only");
