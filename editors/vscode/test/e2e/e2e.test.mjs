@@ -361,9 +361,15 @@ step("a draft with Claude inserts the section", "04-drafted.png", async () => {
   // Asked again (as a toast, or in the notification center if the toast was
   // hidden meanwhile); "Always for this workspace" sends and is remembered.
   const again = page.locator(".notification-toast, .notifications-center .notification-list-item", { hasText: /secrets? redacted\) to / }).first();
-  if (!(await again.isVisible())) await palette("Notifications: Show Notifications");
+  const centerOpened = !(await again.isVisible());
+  if (centerOpened) await palette("Notifications: Show Notifications");
   await again.waitFor({ timeout: PATIENCE });
   await again.locator(".monaco-button", { hasText: "Always for this workspace" }).first().click();
+  // Close the notification center again, so that progress shows as a toast.
+  if (centerOpened) {
+    await page.keyboard.press("Escape");
+    await page.locator(".notifications-center .notification-list-item").first().waitFor({ state: "hidden" }).catch(() => {});
+  }
   // The server's progress, as a notification with a cancel button.
   const progress = page.locator(".notification-toast", { hasText: "Drafting timeline" }).first();
   await progress.waitFor({ timeout: PATIENCE });
