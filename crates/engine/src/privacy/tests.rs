@@ -172,6 +172,11 @@ fn the_shipped_examples_hold_no_secrets() {
             ) {
                 let text = std::fs::read_to_string(&p).unwrap();
                 let out = redactor().scan(&text, &p.display().to_string());
+                if p.ends_with("checkout-outage/shell.log") {
+                    // PM409's documented example: one revoked placeholder password.
+                    assert_eq!(out.len(), 1, "{out:?}");
+                    continue;
+                }
                 assert!(out.is_empty(), "{}: {:?}", p.display(), out);
                 seen += 1;
             }

@@ -15,6 +15,20 @@ crate::declare_rule! {
     /// chat.log holds 3 secrets; they are redacted before drafting.
     /// ```
     ///
+    /// **Examples**
+    ///
+    /// ```yaml
+    /// # fails: the shell log holds a password (a revoked placeholder in the example)
+    /// inputs:
+    ///   shell: shell.log
+    /// ```
+    ///
+    /// ```yaml
+    /// # passes: the chat log holds no secrets
+    /// inputs:
+    ///   chat: chat.log
+    /// ```
+    ///
     /// The formats come from gitleaks' rule set plus passwords in URLs and
     /// `password=` assignments; e-mail addresses, phone numbers, IP addresses
     /// and card numbers are redacted too when switched on in `[privacy]`.
