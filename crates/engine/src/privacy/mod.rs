@@ -150,6 +150,10 @@ struct Rule {
     keywords: Vec<usize>,
     path: Option<Regex>,
     allow: Vec<Allow>,
+    /// The pattern can span lines (`[\s\S]`, `(?s`, `[\r\n]`): it runs over
+    /// the whole text; the others run only over the lines holding one of
+    /// their keywords (a keyword is part of what such a rule matches).
+    multiline: bool,
 }
 
 struct RuleSet {
@@ -307,7 +311,11 @@ fn load(files: &[&str]) -> Result<RuleSet, String> {
                 };
                 ks.push(i);
             }
+            let multiline = ["[\\s\\S", "(?s", "[\\r\\n]"]
+                .iter()
+                .any(|m| re.contains(m));
             rules.push(Rule {
+                multiline,
                 id: r.id.clone(),
                 class: r.class.clone(),
                 luhn: r.check == "luhn",
@@ -456,19 +464,12 @@ impl Redactor {
         let Ok(set) = RULES.as_ref() else {
             return Vec::new();
         };
-        // Which keywords occur at all.
-        let mut present = vec![false; set.keywords.len()];
-        let mut left = present.len();
+        // Where each keyword occurs.
+        let mut hits: Vec<Vec<usize>> = vec![Vec::new(); set.keywords.len()];
         for m in set.finder.find_overlapping_iter(text) {
-            let i = m.pattern().as_usize();
-            if !present[i] {
-                present[i] = true;
-                left -= 1;
-                if left == 0 {
-                    break;
-                }
-            }
+            hits[m.pattern().as_usize()].push(m.start());
         }
+        let present: Vec<bool> = hits.iter().map(|h| !h.is_empty()).collect();
         let mut found: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
         for r in &set.rules {
             if !self.config.class_on(&r.class) {
@@ -482,64 +483,76 @@ impl Redactor {
                     continue;
                 }
             }
-            for caps in r.regex.captures_iter(text) {
-                let Some(whole) = caps.get(0) else { continue };
-                let secret = if r.secret_group > 0 {
-                    caps.get(r.secret_group)
-                } else {
-                    caps.iter()
-                        .skip(1)
-                        .flatten()
-                        .find(|m| !m.as_str().is_empty())
-                        .or(Some(whole))
-                };
-                let Some(secret) = secret else { continue };
-                // gitleaks trims line ends off the match.
-                let s = secret.as_str().trim_matches('\n');
-                if s.is_empty() {
-                    continue;
-                }
-                let lead = secret.as_str().len() - secret.as_str().trim_start_matches('\n').len();
-                let span = secret.start() + lead..secret.start() + lead + s.len();
-                if r.entropy != 0.0 && entropy(s) <= r.entropy {
-                    continue;
-                }
-                if r.luhn && !luhn(s) {
-                    continue;
-                }
-                let line = line_around(text, whole.start(), whole.end());
-                let allowed = |a: &Allow| {
-                    let target = match a.target {
-                        Target::Secret => s,
-                        Target::Match => whole.as_str(),
-                        Target::Line => line,
-                    };
-                    let re = !target.is_empty() && a.regexes.iter().any(|x| x.is_match(target));
-                    let lower = s.to_lowercase();
-                    let stop = a.stopwords.iter().any(|w| lower.contains(w.as_str()));
-                    if a.and {
-                        let mut checks = Vec::new();
-                        if !a.paths.is_empty() {
-                            checks.push(a.paths.iter().any(|p| p.is_match(path)));
-                        }
-                        if !a.regexes.is_empty() {
-                            checks.push(re);
-                        }
-                        if !a.stopwords.is_empty() {
-                            checks.push(stop);
-                        }
-                        !checks.is_empty() && checks.iter().all(|c| *c)
+            let regions = if r.keywords.is_empty() || r.multiline {
+                vec![0..text.len()]
+            } else {
+                keyword_lines(
+                    text,
+                    r.keywords.iter().flat_map(|&k| hits[k].iter().copied()),
+                )
+            };
+            for region in regions {
+                let base = region.start;
+                for caps in r.regex.captures_iter(&text[region]) {
+                    let Some(whole) = caps.get(0) else { continue };
+                    let secret = if r.secret_group > 0 {
+                        caps.get(r.secret_group)
                     } else {
-                        re || stop
+                        caps.iter()
+                            .skip(1)
+                            .flatten()
+                            .find(|m| !m.as_str().is_empty())
+                            .or(Some(whole))
+                    };
+                    let Some(secret) = secret else { continue };
+                    // gitleaks trims line ends off the match.
+                    let s = secret.as_str().trim_matches('\n');
+                    if s.is_empty() {
+                        continue;
                     }
-                };
-                if set.global.iter().any(allowed) || r.allow.iter().any(allowed) {
-                    continue;
+                    let lead =
+                        secret.as_str().len() - secret.as_str().trim_start_matches('\n').len();
+                    let span = base + secret.start() + lead..base + secret.start() + lead + s.len();
+                    if r.entropy != 0.0 && entropy(s) <= r.entropy {
+                        continue;
+                    }
+                    if r.luhn && !luhn(s) {
+                        continue;
+                    }
+                    let line = line_around(text, base + whole.start(), base + whole.end());
+                    let allowed = |a: &Allow| {
+                        let target = match a.target {
+                            Target::Secret => s,
+                            Target::Match => whole.as_str(),
+                            Target::Line => line,
+                        };
+                        let re = !target.is_empty() && a.regexes.iter().any(|x| x.is_match(target));
+                        let lower = s.to_lowercase();
+                        let stop = a.stopwords.iter().any(|w| lower.contains(w.as_str()));
+                        if a.and {
+                            let mut checks = Vec::new();
+                            if !a.paths.is_empty() {
+                                checks.push(a.paths.iter().any(|p| p.is_match(path)));
+                            }
+                            if !a.regexes.is_empty() {
+                                checks.push(re);
+                            }
+                            if !a.stopwords.is_empty() {
+                                checks.push(stop);
+                            }
+                            !checks.is_empty() && checks.iter().all(|c| *c)
+                        } else {
+                            re || stop
+                        }
+                    };
+                    if set.global.iter().any(allowed) || r.allow.iter().any(allowed) {
+                        continue;
+                    }
+                    if self.allow.iter().any(|a| a.is_match(s)) {
+                        continue;
+                    }
+                    found.push((span, r.id.as_str()));
                 }
-                if self.allow.iter().any(|a| a.is_match(s)) {
-                    continue;
-                }
-                found.push((span, r.id.as_str()));
             }
         }
         merge(text, found)
@@ -584,6 +597,28 @@ pub fn apply(text: &str, findings: &[Finding]) -> String {
         out.push_str(&text[at..]);
         out
     }
+}
+
+/// The lines holding the given offsets, merged into ranges (without the
+/// final line end, as a line is matched on its own).
+fn keyword_lines(text: &str, at: impl Iterator<Item = usize>) -> Vec<std::ops::Range<usize>> {
+    let mut lines: Vec<std::ops::Range<usize>> = at
+        .map(|p| {
+            let s = text[..p].rfind('\n').map_or(0, |i| i + 1);
+            let e = text[p..].find('\n').map_or(text.len(), |i| p + i);
+            s..e
+        })
+        .collect();
+    lines.sort_by_key(|r| r.start);
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in lines {
+        match out.last_mut() {
+            // Overlapping or adjacent (only a line end between): one region.
+            Some(last) if r.start <= last.end + 1 => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 fn push_piece(out: &mut String, piece: &str, marker: &str) {
