@@ -484,7 +484,7 @@ impl Redactor {
                 }
             }
             let regions = if r.keywords.is_empty() || r.multiline {
-                vec![0..text.len()]
+                std::iter::once(0..text.len()).collect::<Vec<_>>()
             } else {
                 keyword_lines(
                     text,
