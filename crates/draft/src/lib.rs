@@ -25,7 +25,7 @@
 // The engine's and the client's modules under their usual names.
 pub(crate) use postmortem_claude as claude;
 pub(crate) use postmortem_engine::{
-    analysis, citation, config, diagnostic, docs, inputs, rules, schema,
+    analysis, citation, config, diagnostic, docs, inputs, privacy, rules, schema,
 };
 pub(crate) use postmortem_syntax::{self as syntax, text};
 
@@ -366,12 +366,14 @@ pub fn check_file_base_url(config: &Config, from_editor: bool) -> Result<(), Dra
     )))
 }
 
-/// One readable input, numbered.
+/// One readable input, redacted and numbered.
 #[derive(Clone, Debug)]
 struct NumberedInput {
     name: String,
     rel: String,
     text: String,
+    /// What was redacted (kinds and lines, never values).
+    redacted: Vec<crate::privacy::Finding>,
 }
 
 /// Drafts sections of one document. Keep one for several sections of the same
@@ -385,6 +387,9 @@ pub struct Drafter {
     input_files: Vec<String>,
     /// The declared input with the most (estimated) tokens.
     largest_input: Option<String>,
+    /// Per input file, what was redacted from it (kinds and lines only).
+    redacted: Vec<(String, Vec<crate::privacy::Finding>)>,
+    redactor: crate::privacy::Redactor,
     doc_name: String,
     /// The first task (document + ask), once a conversation started.
     first_ask: Option<FirstAsk>,
@@ -395,8 +400,13 @@ pub struct Drafter {
     totals: Totals,
 }
 
-/// Collects the readable inputs of an analysed document (never anything else).
-fn readable_inputs(a: &Analysis) -> Result<Vec<NumberedInput>, DraftError> {
+/// Collects the readable inputs of an analysed document (never anything
+/// else), redacted: every line and paragraph stays where it was, so the
+/// numbers Claude reads are the numbers citations resolve against.
+fn readable_inputs(
+    a: &Analysis,
+    redactor: &crate::privacy::Redactor,
+) -> Result<Vec<NumberedInput>, DraftError> {
     let Some(entries) = &a.inputs else {
         return Err(DraftError::NoInputs(
             "the document declares no `inputs`.".into(),
@@ -406,11 +416,20 @@ fn readable_inputs(a: &Analysis) -> Result<Vec<NumberedInput>, DraftError> {
     let mut problems = Vec::new();
     for e in entries {
         match &e.file {
-            Ok(f) => out.push(NumberedInput {
-                name: e.name.clone(),
-                rel: e.rel.clone(),
-                text: number::numbered(f),
-            }),
+            Ok(f) => {
+                let r = redactor.redact(&f.text, &e.rel);
+                let text = if r.findings.is_empty() {
+                    number::numbered(f)
+                } else {
+                    number::numbered(&crate::inputs::InputFile::from_text(f.path.clone(), r.text))
+                };
+                out.push(NumberedInput {
+                    name: e.name.clone(),
+                    rel: e.rel.clone(),
+                    text,
+                    redacted: r.findings,
+                })
+            }
             Err(err) => problems.push(err.explain(&e.rel, crate::diagnostic::Locale::En)),
         }
     }
@@ -471,7 +490,25 @@ impl Drafter {
         a: &Analysis,
         doc_name: &str,
     ) -> Result<Drafter, DraftError> {
-        let inputs = readable_inputs(a)?;
+        Drafter::with_privacy(
+            cfg,
+            prompts,
+            a,
+            doc_name,
+            &crate::privacy::Redactor::default(),
+        )
+    }
+
+    /// [`Drafter::new`] redacting by `redactor` (the `[privacy]` settings):
+    /// inputs and the document are redacted before any request is built.
+    pub fn with_privacy(
+        cfg: ClaudeConfig,
+        prompts: Prompts,
+        a: &Analysis,
+        doc_name: &str,
+        redactor: &crate::privacy::Redactor,
+    ) -> Result<Drafter, DraftError> {
+        let inputs = readable_inputs(a, redactor)?;
         let system = prompts.system().map_err(|e| {
             DraftError::Setup(format!("The system prompt can't be used: {e}. Fix `[claude] prompts_dir` or remove it to use the built-in prompts."))
         })?;
@@ -486,6 +523,11 @@ impl Drafter {
             system,
             largest_input,
             input_files: inputs.iter().map(|i| i.rel.clone()).collect(),
+            redacted: inputs
+                .iter()
+                .map(|i| (i.rel.clone(), i.redacted.clone()))
+                .collect(),
+            redactor: redactor.clone(),
             inputs: inputs.into_iter().map(|i| (i.name, i.text)).collect(),
             doc_name: doc_name.to_string(),
             first_ask: None,
@@ -546,6 +588,10 @@ impl Drafter {
 
     /// The request body for the conversation so far plus `ask`.
     fn body(&self, schema: &Value) -> Value {
+        self.body_for(self.first_ask.as_ref(), schema)
+    }
+
+    fn body_for(&self, first_ask: Option<&FirstAsk>, schema: &Value) -> Value {
         let mut body = build_body(
             self.client.config(),
             &PromptParts {
@@ -558,7 +604,7 @@ impl Drafter {
         );
         if let Some(msgs) = body.get_mut("messages").and_then(Value::as_array_mut) {
             if let (Some(first), Some(content)) = (
-                &self.first_ask,
+                first_ask,
                 msgs.first_mut()
                     .and_then(|m| m.get_mut("content"))
                     .and_then(Value::as_array_mut),
@@ -700,6 +746,59 @@ impl Drafter {
         }
     }
 
+    /// The first user turn: the document (redacted like the inputs), then the task.
+    fn first_ask_for(&self, base: &str, section: &str, task: &str) -> FirstAsk {
+        let doc = self.redactor.redact(base, &self.doc_name).text;
+        FirstAsk::new(&self.doc_name, &doc, section, task)
+    }
+
+    /// What the first request for `target` would send, without sending it:
+    /// the exact body (redacted; the key is a header and never in it), and
+    /// its summary for the consent question.
+    pub fn preview(
+        &self,
+        base: &str,
+        target: &Target,
+        analyze: &(dyn Fn(String) -> Analysis + Send + Sync),
+    ) -> Result<Preview, DraftError> {
+        let a = analyze(base.to_string());
+        let (task, schema) = self.task(target, document_language(&a))?;
+        let body = match &self.first_ask {
+            None => self.body_for(
+                Some(&self.first_ask_for(base, target.section(), &task)),
+                &schema,
+            ),
+            Some(_) => {
+                let mut b = self.body(&schema);
+                if let Some(m) = b.get_mut("messages").and_then(Value::as_array_mut) {
+                    m.push(json!({"role": "user", "content": [{"type": "text", "text": task}]}));
+                }
+                b
+            }
+        };
+        let text_bytes = texts_of(&body).map(str::len).sum::<usize>();
+        let tokens = texts_of(&body).map(estimate_tokens).sum::<u64>();
+        let doc_redacted = self.redactor.scan(base, &self.doc_name);
+        let mut files = vec![self.doc_name.clone()];
+        files.extend(self.input_files.iter().cloned());
+        let redacted =
+            self.redacted.iter().map(|(_, f)| f.len()).sum::<usize>() + doc_redacted.len();
+        Ok(Preview {
+            body,
+            files,
+            bytes: text_bytes,
+            tokens,
+            redacted,
+            model: self.client.config().model.clone(),
+            destination: destination(&self.client.config().base_url),
+        })
+    }
+
+    /// Per input file, the kinds and lines redacted from it.
+    pub fn redactions(&self) -> &[(String, Vec<crate::privacy::Finding>)] {
+        &self.redacted
+    }
+
     /// Drafts `target` for the document `base` (the text the result applies to),
     /// checking it with `analyze` (the document's own analysis settings).
     pub async fn draft(
@@ -727,7 +826,7 @@ impl Drafter {
         let turns_at_start = self.turns.len();
         let started_here = self.first_ask.is_none();
         if self.first_ask.is_none() {
-            self.first_ask = Some(FirstAsk::new(&self.doc_name, base, &section, &task));
+            self.first_ask = Some(self.first_ask_for(base, &section, &task));
         } else {
             let note = self.note.take().unwrap_or_default();
             self.turns.push(json!({"role": "user", "content": [{"type": "text", "text": format!("{note}{task}")}]}));
@@ -895,6 +994,138 @@ impl FirstAsk {
             task: format!("{pending}</document>\n\n{task}"),
             breakpoint,
         }
+    }
+}
+
+/// What a request would send: the body and the figures the consent
+/// question shows.
+#[derive(Clone, Debug)]
+pub struct Preview {
+    /// The exact request body (redacted).
+    pub body: Value,
+    /// The document, then the input files, as named.
+    pub files: Vec<String>,
+    /// Bytes of text in the body.
+    pub bytes: usize,
+    /// A rough token count (about 4 characters a token for Latin text, one a
+    /// character for CJK).
+    pub tokens: u64,
+    /// Secrets (and personal data, when switched on) redacted.
+    pub redacted: usize,
+    pub model: String,
+    /// "Anthropic", or the host the base URL points at.
+    pub destination: String,
+}
+
+impl Preview {
+    /// "Send postmortem.yaml, report.md, chat.log (23 KB, ≈ 6,100 tokens, 8
+    /// secrets redacted) to Anthropic (claude-sonnet-4-6)?"
+    pub fn question(&self, locale: crate::diagnostic::Locale) -> String {
+        let kb = self.bytes.div_ceil(1024);
+        let tokens = thousands(round_tokens(self.tokens));
+        let files = self.files.join(", ");
+        match locale {
+            crate::diagnostic::Locale::En => format!(
+                "Send {files} ({kb} KB, ≈ {tokens} tokens, {} redacted) to {} ({})?",
+                crate::privacy::count_phrase(self.redacted),
+                self.destination,
+                self.model
+            ),
+            crate::diagnostic::Locale::ZhTw => format!(
+                "要把 {files}({kb} KB,約 {tokens} 個 token,已遮蔽 {} 項機密)傳送給 {}({})嗎?",
+                self.redacted, self.destination, self.model
+            ),
+        }
+    }
+
+    /// The exact body as JSON, as `--dry-run` prints it.
+    pub fn pretty(&self) -> String {
+        serde_json::to_string_pretty(&self.body).unwrap_or_default()
+    }
+
+    /// The same body laid out to be read ("Show what is sent"): each text
+    /// block as it is, line by line, then the other fields as JSON.
+    pub fn readable(&self) -> String {
+        let mut out = format!(
+            "# What is sent to {} ({}), redacted\n\nNothing has been sent yet. The API key travels as a header and is not part of this. {} redacted.\n",
+            self.destination,
+            self.model,
+            crate::privacy::count_phrase(self.redacted)
+        );
+        for block in self.body["system"].as_array().into_iter().flatten() {
+            if let Some(t) = block["text"].as_str() {
+                out.push_str(&format!("\n## system\n\n{t}\n"));
+            }
+        }
+        for m in self.body["messages"].as_array().into_iter().flatten() {
+            let role = m["role"].as_str().unwrap_or("?");
+            for block in m["content"].as_array().into_iter().flatten() {
+                if let Some(t) = block["text"].as_str() {
+                    out.push_str(&format!("\n## {role}\n\n{t}"));
+                    if !t.ends_with('\n') {
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        let mut rest = self.body.clone();
+        if let Some(o) = rest.as_object_mut() {
+            o.remove("system");
+            o.remove("messages");
+        }
+        out.push_str(&format!(
+            "\n## the other fields\n\n{}\n",
+            serde_json::to_string_pretty(&rest).unwrap_or_default()
+        ));
+        out
+    }
+}
+
+/// Two significant digits: 6,143 → 6,100.
+fn round_tokens(n: u64) -> u64 {
+    let mut m = 1;
+    while n / m >= 100 {
+        m *= 10;
+    }
+    (n + m / 2) / m * m
+}
+
+fn texts_of(body: &Value) -> impl Iterator<Item = &str> {
+    let system = body["system"].as_array().into_iter().flatten();
+    let msgs = body["messages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|m| m["content"].as_array().into_iter().flatten());
+    system.chain(msgs).filter_map(|b| b["text"].as_str())
+}
+
+fn estimate_tokens(s: &str) -> u64 {
+    let (mut narrow, mut wide) = (0u64, 0u64);
+    for c in s.chars() {
+        if (c as u32) < 0x2E80 {
+            narrow += 1;
+        } else {
+            wide += 1;
+        }
+    }
+    narrow.div_ceil(4) + wide
+}
+
+/// Where the base URL sends requests, as the consent question names it.
+fn destination(base_url: &str) -> String {
+    let host = base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or(base_url)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    let host = host.rsplit('@').next().unwrap_or(host);
+    if host.eq_ignore_ascii_case("api.anthropic.com") || host.is_empty() {
+        "Anthropic".to_string()
+    } else {
+        host.to_string()
     }
 }
 

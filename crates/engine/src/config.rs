@@ -50,6 +50,7 @@ struct RawConfig {
     blameless: BlamelessConfig,
     locale: Option<String>,
     claude: Option<toml::Table>,
+    privacy: crate::privacy::PrivacyConfig,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -61,6 +62,8 @@ pub struct Config {
     pub locale: Option<String>,
     /// The `[claude]` table, read by the drafting client.
     pub claude: toml::Table,
+    /// `[privacy]`: what is redacted before drafting.
+    pub privacy: crate::privacy::PrivacyConfig,
     /// The file this came from, if any.
     pub path: Option<PathBuf>,
     /// Problems found while reading configuration, to show the user.
@@ -102,6 +105,11 @@ impl Config {
                 cfg.blameless = raw.blameless;
                 cfg.locale = raw.locale;
                 cfg.claude = raw.claude.unwrap_or_default();
+                cfg.privacy = raw.privacy;
+                let (_, bad) = crate::privacy::Redactor::new(&cfg.privacy);
+                for b in bad {
+                    cfg.problems.push(format!("{shown}: `[privacy] allow` entry {b:?} is not a regular expression, so it is ignored; escape characters such as `(` and `.` with a backslash."));
+                }
             }
             Err(e) => cfg.problems.push(format!(
                 "{shown} could not be read, so defaults apply: {}",
@@ -175,6 +183,31 @@ impl Config {
             .filter(|l| !l.is_empty() && *l != "auto")
         {
             self.locale = Some(l.to_string());
+        }
+        let flag = |p: Option<&serde_json::Value>| p.and_then(serde_json::Value::as_bool);
+        if let Some(b) = flag(v.pointer("/privacy/secrets")) {
+            self.privacy.secrets = b;
+        }
+        if let Some(b) = flag(v.pointer("/privacy/emails")) {
+            self.privacy.emails = b;
+        }
+        if let Some(b) = flag(v.pointer("/privacy/phones")) {
+            self.privacy.phones = b;
+        }
+        if let Some(b) = flag(
+            v.pointer("/privacy/ipAddresses")
+                .or_else(|| v.pointer("/privacy/ip_addresses")),
+        ) {
+            self.privacy.ip_addresses = b;
+        }
+        if let Some(b) = flag(
+            v.pointer("/privacy/cardNumbers")
+                .or_else(|| v.pointer("/privacy/card_numbers")),
+        ) {
+            self.privacy.card_numbers = b;
+        }
+        if let Some(p) = strings("/privacy/allow") {
+            self.privacy.allow.extend(p);
         }
         if let Some(c) = v.get("claude").and_then(|c| c.as_object()) {
             for (k, val) in c {
@@ -303,6 +336,24 @@ mod tests {
         );
         let c = with_allowed_word(Some("[blameless]\npeople = [\"x\"]\n[rules]\n"), "y");
         assert_eq!(Config::parse_toml(&c, None).blameless.allow, vec!["y"]);
+    }
+
+    #[test]
+    fn privacy_section_and_editor_settings() {
+        let c = Config::parse_toml("", None);
+        assert!(c.privacy.secrets && !c.privacy.emails);
+        let mut c = Config::parse_toml(
+            "[privacy]\nemails = true\nallow = ['@example\\.com$', '(']\n",
+            None,
+        );
+        assert!(c.privacy.emails && !c.privacy.phones);
+        assert_eq!(c.problems.len(), 1, "{:?}", c.problems);
+        assert!(c.problems[0].contains("[privacy] allow"));
+        c.merge_client(&serde_json::json!({"privacy": {"cardNumbers": true, "emails": false, "allow": ["^10\\."]}}));
+        assert!(c.privacy.card_numbers && !c.privacy.emails);
+        assert_eq!(c.privacy.allow.len(), 3);
+        let bad = Config::parse_toml("[privacy]\nemail = true\n", None);
+        assert_eq!(bad.problems.len(), 1, "a misspelt key is reported");
     }
 
     #[test]

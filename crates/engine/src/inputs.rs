@@ -21,7 +21,14 @@ pub struct InputFile {
     pub paragraphs: Vec<Span>,
     /// Modification time when read, to notice changes.
     pub modified: Option<std::time::SystemTime>,
+    /// What [`InputFile::secrets`] found, for the `[privacy]` settings it ran with.
+    secrets: std::sync::Mutex<Option<SecretScan>>,
 }
+
+type SecretScan = (
+    crate::privacy::PrivacyConfig,
+    Arc<Vec<crate::privacy::Finding>>,
+);
 
 impl InputFile {
     pub fn from_text(path: PathBuf, text: String) -> Self {
@@ -33,7 +40,40 @@ impl InputFile {
             lines,
             paragraphs,
             modified: None,
+            secrets: std::sync::Mutex::new(None),
         }
+    }
+
+    /// What the last [`InputFile::secrets`] found (with the settings of the
+    /// analysis that ran it), for the hover.
+    pub fn last_secrets(&self) -> Option<Arc<Vec<crate::privacy::Finding>>> {
+        self.secrets
+            .lock()
+            .ok()
+            .and_then(|g| g.as_ref().map(|(_, f)| f.clone()))
+    }
+
+    /// The secrets (and personal data, as configured) this file holds:
+    /// kinds and spans, never kept as values. Scanned once per file and
+    /// settings (the file is cached while it does not change).
+    pub fn secrets(
+        &self,
+        config: &crate::privacy::PrivacyConfig,
+    ) -> Arc<Vec<crate::privacy::Finding>> {
+        if let Ok(g) = self.secrets.lock() {
+            if let Some((c, f)) = g.as_ref() {
+                if c == config {
+                    return f.clone();
+                }
+            }
+        }
+        let (r, _) = crate::privacy::Redactor::new(config);
+        let name = self.path.to_string_lossy();
+        let found = Arc::new(r.scan(&self.text, &name));
+        if let Ok(mut g) = self.secrets.lock() {
+            *g = Some((config.clone(), found.clone()));
+        }
+        found
     }
 
     /// Number of lines, not counting an empty last line after a final newline.

@@ -7,7 +7,7 @@
 //! byte spans, converted to positions at the edges by [`text::LineIndex`].
 //! The editor computations (hover, completion, outline, navigation, lens,
 //! inlay hints) live in [`ide`]; quick-fix edits in [`fixes`]; SLO arithmetic
-//! in [`slo`].
+//! in [`slo`]; redaction of secrets before drafting in [`privacy`].
 pub use postmortem_syntax as syntax;
 pub use postmortem_syntax::text;
 
@@ -21,6 +21,7 @@ pub mod fixes;
 pub mod i18n;
 pub mod ide;
 pub mod inputs;
+pub mod privacy;
 pub mod query;
 pub mod rules;
 pub mod schema;

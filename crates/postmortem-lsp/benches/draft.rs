@@ -171,7 +171,11 @@ fn report_usage(label: &str, us: &[FakeUsage]) {
 }
 
 /// Sends a command and returns the time until its first `$/progress`.
-fn command(c: &mut Client, id: i64, cmd: &str, args: Value) -> Duration {
+fn command(c: &mut Client, id: i64, cmd: &str, mut args: Value) -> Duration {
+    // Consent given by the client, as the editor extensions pass it.
+    if let Some(o) = args.as_object_mut() {
+        o.entry("consent").or_insert(json!("once"));
+    }
     let before = c.logged("$/progress").len();
     let t = Instant::now();
     c.send(json!({"jsonrpc": "2.0", "id": id, "method": "workspace/executeCommand", "params": {"command": cmd, "arguments": [args]}}));

@@ -435,7 +435,7 @@ fn typing_during_a_draft(bin: &str) {
     fake.push(Reply::Hang);
     let _ = c.request(
         "workspace/executeCommand",
-        json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": "root_cause"}]}),
+        json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": "root_cause", "consent": "once"}]}),
     );
     let begin = c.wait_for("$/progress", |p| p["value"]["kind"] == "begin");
     let deadline = Instant::now() + Duration::from_secs(30);

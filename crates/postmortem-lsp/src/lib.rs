@@ -9,7 +9,7 @@ pub mod lsp;
 pub(crate) use postmortem_claude as claude;
 pub(crate) use postmortem_draft as draft;
 pub(crate) use postmortem_engine::{
-    analysis, config, detect, diagnostic, docs, ide, inputs, rules, schema,
+    analysis, config, detect, diagnostic, docs, ide, inputs, privacy, rules, schema,
 };
 pub(crate) use postmortem_render as render;
 pub(crate) use postmortem_syntax::{self as syntax, text};

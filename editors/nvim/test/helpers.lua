@@ -156,8 +156,30 @@ function T.open(path, opts)
   return buf, client
 end
 
+--- `vim.ui.select`, answered from `T.choices` (an item's text, in order;
+--- the first item once they run out), recording each prompt in `T.selects`.
+T.choices = {}
+T.selects = {}
+vim.ui.select = function(items, opts, on_choice)
+  table.insert(T.selects, { items = items, prompt = opts and opts.prompt })
+  local want = table.remove(T.choices, 1) or items[1]
+  local idx
+  for i, it in ipairs(items) do
+    if it == want then
+      idx = i
+    end
+  end
+  vim.schedule(function()
+    on_choice(idx and items[idx] or nil, idx)
+  end)
+end
+
 --- Stops every client and wipes every buffer between tests.
 function T.reset()
+  T.choices, T.selects = {}, {}
+  pcall(function()
+    require("postmortem")._consent = {}
+  end)
   for _, c in ipairs(vim.lsp.get_clients()) do
     c:stop(true)
   end

@@ -35,6 +35,39 @@ export const META = {
     markdownDescription:
       "The largest input file read, in bytes (default 1 MiB). Overrides `[inputs] max_bytes` in `.postmortem-lsp.toml`.",
   },
+  "privacy.secrets": {
+    type: ["boolean", "null"],
+    default: null,
+    markdownDescription:
+      "Redact secrets (keys, tokens, passwords, private keys; gitleaks' rule set) from the inputs and the document before drafting with Claude. Empty: `[privacy] secrets` in `.postmortem-lsp.toml` applies (on by default).",
+  },
+  "privacy.emails": {
+    type: ["boolean", "null"],
+    default: null,
+    markdownDescription: "Also redact e-mail addresses before drafting. Empty: `[privacy] emails` applies (off by default).",
+  },
+  "privacy.phones": {
+    type: ["boolean", "null"],
+    default: null,
+    markdownDescription: "Also redact telephone numbers before drafting. Empty: `[privacy] phones` applies (off by default).",
+  },
+  "privacy.ipAddresses": {
+    type: ["boolean", "null"],
+    default: null,
+    markdownDescription: "Also redact IPv4 and IPv6 addresses before drafting. Empty: `[privacy] ip_addresses` applies (off by default).",
+  },
+  "privacy.cardNumbers": {
+    type: ["boolean", "null"],
+    default: null,
+    markdownDescription: "Also redact payment card numbers (Luhn-valid) before drafting. Empty: `[privacy] card_numbers` applies (off by default).",
+  },
+  "privacy.allow": {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    markdownDescription:
+      "Regular expressions: a finding one of them matches is not redacted (e.g. `@example\\.com$`). Added to `[privacy] allow`.",
+  },
   "blameless.people": {
     type: "array",
     items: { type: "string" },

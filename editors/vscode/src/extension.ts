@@ -27,6 +27,21 @@ const SECRET_KEY = "postmortem.anthropicApiKey";
 /** Server commands that draft (run with cancellable notification progress). */
 const DRAFT_COMMANDS = ["postmortem.draftSection", "postmortem.draftMissing", "postmortem.review"];
 const SHOW_LOW_CONFIDENCE = "postmortem.showLowConfidence";
+/** The server's preview of a draft request (the consent question and the body). */
+const WHAT_IS_SENT = "postmortem.whatIsSent";
+/** Workspace state: the user chose "Always for this workspace". */
+const CONSENT_KEY = "postmortem.consent.always";
+/** Read-only documents showing what is sent. */
+const SENT_SCHEME = "postmortem-sent";
+const sentDocs = new Map<string, string>();
+let sentCounter = 0;
+
+interface WhatIsSent {
+  question: string;
+  text: string;
+  actions: string[];
+  alwaysForWorkspace?: boolean;
+}
 
 let client: LanguageClient | undefined;
 let starting: Promise<LanguageClient | undefined> | undefined;
@@ -151,11 +166,60 @@ function activeDocUri(): vscode.Uri | undefined {
   return undefined;
 }
 
+/** Opens what a draft would send as a read-only document (each text block
+ *  as it is sent, line by line, then the other fields as JSON). */
+async function showWhatIsSent(text: string): Promise<void> {
+  const uri = vscode.Uri.from({ scheme: SENT_SCHEME, path: `/what-is-sent-${++sentCounter}.md` });
+  sentDocs.set(uri.toString(), text);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.languages.setTextDocumentLanguage(doc, "markdown");
+  // Beside the postmortem, never in place of it (a preview tab would be replaced).
+  await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: false, viewColumn: vscode.ViewColumn.Beside });
+}
+
+/** Asks before the first request from this workspace (the server's question,
+ *  its figures and its action titles), remembering "Always for this
+ *  workspace" in the workspace state. Returns the consent to pass to the
+ *  server, or undefined when the user cancelled (nothing is sent). */
+async function askConsent(c: LanguageClient, command: string, arg: unknown): Promise<"once" | "always" | undefined> {
+  if (context.workspaceState.get<boolean>(CONSENT_KEY)) return "always";
+  const a = (arg ?? {}) as { uri?: string; section?: string };
+  const previewArg: Record<string, unknown> = { uri: a.uri };
+  if (command === "postmortem.review") previewArg.section = "verify";
+  else if (a.section) previewArg.section = a.section;
+  let p: WhatIsSent;
+  try {
+    p = (await c.sendRequest(ExecuteCommandRequest.type, { command: WHAT_IS_SENT, arguments: [previewArg] })) as WhatIsSent;
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Postmortem: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+  if (p.alwaysForWorkspace) return "always";
+  const [send, always, show, cancel] = p.actions;
+  for (;;) {
+    const pick = await vscode.window.showInformationMessage(p.question, send, always, show, cancel);
+    if (pick === send) return "once";
+    if (pick === always) {
+      await context.workspaceState.update(CONSENT_KEY, true);
+      return "always";
+    }
+    if (pick !== show) return undefined;
+    await showWhatIsSent(p.text);
+  }
+}
+
 /** Runs a drafting command with our own progress token, shown as a
- *  notification with a cancel button; cancelling cancels the request. */
+ *  notification with a cancel button; cancelling cancels the request.
+ *  Asks for consent first (nothing is sent without it). */
 async function runDraft(command: string, arg: unknown): Promise<unknown> {
   const c = await startClient();
   if (!c) return undefined;
+  const consent = await askConsent(c, command, arg);
+  if (!consent) {
+    void vscode.window.showInformationMessage("Postmortem: nothing was sent to Claude.");
+    return undefined;
+  }
+  arg = { ...(arg as object), consent };
   const token = `postmortem-vscode-${process.pid}-${++progressCounter}`;
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: "Postmortem", cancellable: true },
@@ -303,6 +367,16 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     vscode.commands.registerCommand("postmortem-lsp.setApiKey", setApiKey),
     vscode.commands.registerCommand("postmortem-lsp.newPostmortem", newPostmortem),
     vscode.commands.registerCommand("postmortem-lsp.restartServer", restartServer),
+    vscode.commands.registerCommand("postmortem-lsp.forgetConsent", async () => {
+      await context.workspaceState.update(CONSENT_KEY, undefined);
+      void vscode.window.showInformationMessage("Postmortem: drafting will ask again before sending anything from this workspace.");
+    }),
+    vscode.workspace.registerTextDocumentContentProvider(SENT_SCHEME, {
+      provideTextDocumentContent: (uri) => sentDocs.get(uri.toString()) ?? "",
+    }),
+    vscode.workspace.onDidCloseTextDocument((doc) => {
+      if (doc.uri.scheme === SENT_SCHEME) sentDocs.delete(doc.uri.toString());
+    }),
     ctx.secrets.onDidChange(async (e) => {
       if (e.key !== SECRET_KEY) return;
       apiKey = await ctx.secrets.get(SECRET_KEY);

@@ -205,16 +205,35 @@ fn input_text(a: &Analysis, e: &InputEntry, format: Format) -> String {
         .count();
     let body = match &e.file {
         Ok(f) => {
-            let first = f
-                .text
+            // The preview never shows a secret either.
+            let shown = match f.last_secrets() {
+                Some(s) if !s.is_empty() => crate::privacy::apply(&f.text, &s),
+                _ => f.text.clone(),
+            };
+            let first = shown
                 .lines()
                 .filter(|l| !l.trim().is_empty())
                 .take(5)
                 .map(|l| super::preview(l, 160))
                 .collect::<Vec<_>>()
                 .join("\n");
+            let secrets = f
+                .last_secrets()
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    let list = crate::privacy::describe(&s)
+                        .iter()
+                        .map(|k| format!("- {k}"))
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    format!(
+                        "\n\n{}\n{list}",
+                        d.fmt("input_secrets", &[("n", &s.len().to_string())])
+                    )
+                })
+                .unwrap_or_default();
             format!(
-                "{}\n\n{}\n\n{}",
+                "{}\n\n{}\n\n{}{secrets}",
                 d.fmt(
                     "input_stats",
                     &[

@@ -44,6 +44,7 @@ mod pm405_low_confidence_unexplained;
 mod pm406_todo_unspecified;
 mod pm407_todo;
 mod pm408_inputs_missing;
+mod pm409_input_holds_secrets;
 mod pm501_tradeoff_without_downside;
 mod pm502_decision_chosen_unknown;
 mod pm503_decision_unexplained_rejection;
@@ -184,6 +185,7 @@ pub static REGISTRY: &[&dyn Rule] = &[
     &pm406_todo_unspecified::TodoUnspecified,
     &pm407_todo::Todo,
     &pm408_inputs_missing::InputsMissing,
+    &pm409_input_holds_secrets::InputHoldsSecrets,
     &pm501_tradeoff_without_downside::TradeoffWithoutDownside,
     &pm502_decision_chosen_unknown::DecisionChosenUnknown,
     &pm503_decision_unexplained_rejection::DecisionUnexplainedRejection,

@@ -2,6 +2,11 @@
 //! drafts sections with Claude from the document's declared inputs, checks
 //! them like the language server does, and prints them (or writes them into
 //! the file, atomically, only when they pass).
+//!
+//! Nothing is sent without consent: on a terminal the command asks first
+//! (showing what is sent on request); without a terminal it refuses unless
+//! `--yes` is given. `--dry-run` prints the exact first request body,
+//! redacted, and sends nothing.
 
 use crate::analysis::{analyze, Analysis, Cache, Options};
 use crate::claude::StreamProgress;
@@ -39,6 +44,12 @@ pub struct Args {
     /// Language of the messages and the draft: en or zh-TW.
     #[arg(long, value_parser = super::parse_locale)]
     locale: Option<Locale>,
+    /// Print the first request body (redacted) and send nothing; no key needed.
+    #[arg(long, short = 'n')]
+    dry_run: bool,
+    /// Consent to sending without being asked (needed without a terminal).
+    #[arg(long, short = 'y')]
+    yes: bool,
 }
 
 /// What clap can't check: the section's name.
@@ -188,13 +199,18 @@ pub fn run(a: Args) -> i32 {
         fail(&e);
         return 2;
     }
-    let cfg = match draft::claude_config(&config, None) {
+    let mut cfg = match draft::claude_config(&config, None) {
         Ok(c) => c,
         Err(e) => {
             fail(&e);
             return 2;
         }
     };
+    if a.dry_run && cfg.api_key.is_none() {
+        // Nothing is sent in a dry run, so no key is needed; this placeholder
+        // only lets the request be built and never leaves the process.
+        cfg = cfg.with_api_key("dry-run");
+    }
     let model = cfg.model.clone();
     let prompts = match draft::Prompts::from_claude_table(
         &config.claude,
@@ -209,13 +225,82 @@ pub fn run(a: Args) -> i32 {
             return 2;
         }
     };
-    let mut drafter = match Drafter::new(cfg, prompts, &analysis, &draft::doc_name(Some(&abs))) {
+    let (redactor, _) = crate::privacy::Redactor::new(&config.privacy);
+    let mut drafter = match Drafter::with_privacy(
+        cfg,
+        prompts,
+        &analysis,
+        &draft::doc_name(Some(&abs)),
+        &redactor,
+    ) {
         Ok(d) => d,
         Err(e) => {
             fail(&e);
             return 2;
         }
     };
+    let first_target = if a.review {
+        Target::Review
+    } else {
+        Target::Section(sections[0].clone())
+    };
+    let preview = match drafter.preview(&text, &first_target, &an) {
+        Ok(p) => p,
+        Err(e) => {
+            fail(&e);
+            return 2;
+        }
+    };
+    let locale = analysis.locale;
+    if a.dry_run {
+        println!("{}", preview.pretty());
+        eprintln!(
+            "{}",
+            locale.pick(
+                "postmortem-lsp draft: dry run; nothing was sent. Above is the body of the first request",
+                "postmortem-lsp draft:試跑,未傳送任何內容。上方是第一個請求的內容"
+            )
+        );
+        eprintln!(
+            "  {}",
+            preview.question(locale).trim_end_matches(['?', '?'])
+        );
+        if sections.len() > 1 {
+            eprintln!(
+                "{}",
+                locale.pick(
+                    "  Later requests continue the same conversation with the same inputs, plus each accepted draft.",
+                    "  之後的請求延續同一段對話,使用相同的輸入,再加上每份已採用的草稿。"
+                )
+            );
+        }
+        return 0;
+    }
+    if !a.yes {
+        match consent(&preview, locale) {
+            Consent::Yes => {}
+            Consent::No => {
+                eprintln!(
+                    "{}",
+                    locale.pick(
+                        "postmortem-lsp draft: cancelled; nothing was sent.",
+                        "postmortem-lsp draft:已取消,未傳送任何內容。"
+                    )
+                );
+                return 1;
+            }
+            Consent::NoTerminal => {
+                eprintln!(
+                    "postmortem-lsp draft: {}",
+                    match locale {
+                        Locale::En => format!("nothing was sent: drafting sends the postmortem and its inputs to {} and needs your consent, and there is no terminal to ask on. Add --yes to send them ({} redacted), or --dry-run to see exactly what would be sent.", preview.destination, crate::privacy::count_phrase(preview.redacted)),
+                        Locale::ZhTw => format!("未傳送任何內容:草擬會把 postmortem 與其輸入檔傳送給 {},需要你的同意,但目前沒有終端機可詢問。加上 --yes 即可傳送(已遮蔽 {} 項機密),或用 --dry-run 查看實際會傳送的內容。", preview.destination, preview.redacted),
+                    }
+                );
+                return 2;
+            }
+        }
+    }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -321,6 +406,38 @@ pub fn run(a: Args) -> i32 {
         Err(e) => {
             eprintln!("postmortem-lsp draft: {e}");
             1
+        }
+    }
+}
+
+enum Consent {
+    Yes,
+    No,
+    NoTerminal,
+}
+
+/// Asks on the terminal: send, show what is sent, or cancel.
+fn consent(preview: &draft::Preview, locale: Locale) -> Consent {
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Consent::NoTerminal;
+    }
+    loop {
+        eprint!(
+            "{} {} ",
+            preview.question(locale),
+            locale.pick(
+                "[y]es / [s]how what is sent / [N]o",
+                "[y] 傳送 / [s] 顯示傳送內容 / [N] 取消"
+            )
+        );
+        let mut answer = String::new();
+        if std::io::stdin().read_line(&mut answer).is_err() {
+            return Consent::No;
+        }
+        match answer.trim() {
+            "y" | "Y" | "yes" => return Consent::Yes,
+            "s" | "S" | "show" => eprintln!("{}", preview.readable()),
+            _ => return Consent::No,
         }
     }
 }

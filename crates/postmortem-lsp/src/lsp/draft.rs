@@ -28,8 +28,22 @@ use tower_lsp_server::Client;
 pub const CMD_DRAFT_SECTION: &str = "postmortem.draftSection";
 pub const CMD_DRAFT_MISSING: &str = "postmortem.draftMissing";
 pub const CMD_REVIEW: &str = "postmortem.review";
+/// What a drafting command would send (the redacted body and the consent
+/// question), without sending anything.
+pub const CMD_WHAT_IS_SENT: &str = "postmortem.whatIsSent";
 /// The commands this module executes.
-pub const COMMANDS: &[&str] = &[CMD_DRAFT_SECTION, CMD_DRAFT_MISSING, CMD_REVIEW];
+pub const COMMANDS: &[&str] = &[
+    CMD_DRAFT_SECTION,
+    CMD_DRAFT_MISSING,
+    CMD_REVIEW,
+    CMD_WHAT_IS_SENT,
+];
+
+/// The consent question's actions: (English, 繁體中文).
+const SEND: (&str, &str) = ("Send", "傳送");
+const ALWAYS: (&str, &str) = ("Always for this workspace", "此工作區一律傳送");
+const SHOW: (&str, &str) = ("Show what is sent", "顯示傳送內容");
+const CANCEL_SEND: (&str, &str) = ("Cancel", "取消");
 
 const REPLACE: &str = "Replace";
 const INSERT_BELOW: &str = "Insert below";
@@ -308,6 +322,17 @@ pub(crate) async fn execute(
         ))));
     };
     let job = match cmd {
+        CMD_WHAT_IS_SENT => match arg.get("section").and_then(Value::as_str) {
+            Some(s) if s == draft::REVIEW_SECTION => Job::Review,
+            Some(s) if draft::is_draftable(s) => Job::Section(s.to_string()),
+            Some(s) => {
+                return Some(Err(jsonrpc::Error::invalid_params(
+                    DraftError::UnknownSection(s.to_string()).user_message(),
+                )))
+            }
+            None if arg.get("review").and_then(Value::as_bool) == Some(true) => Job::Review,
+            None => Job::Missing,
+        },
         CMD_DRAFT_SECTION => match arg.get("section").and_then(Value::as_str) {
             Some(s) if draft::is_draftable(s) => Job::Section(s.to_string()),
             Some(s) => {
@@ -324,6 +349,20 @@ pub(crate) async fn execute(
         CMD_DRAFT_MISSING => Job::Missing,
         _ => Job::Review,
     };
+    if cmd == CMD_WHAT_IS_SENT {
+        return Some(what_is_sent(b, &uri, &job).map(Some).map_err(|m| {
+            let mut e = jsonrpc::Error::invalid_request();
+            e.message = m.into();
+            e
+        }));
+    }
+    // `"consent": "once"` or `"always"`: the client asked the user itself
+    // (the editor extensions do, and remember "always" on their side).
+    let consent = arg
+        .get("consent")
+        .and_then(Value::as_str)
+        .filter(|c| matches!(*c, "once" | "always"))
+        .map(str::to_string);
     let client_token = params.work_done_progress_params.work_done_token.clone();
     let token = client_token.clone().unwrap_or_else(|| b.drafts.new_token());
     let cancel = CancellationToken::new();
@@ -337,6 +376,7 @@ pub(crate) async fn execute(
         token: token.clone(),
         create_progress: client_token.is_none(),
         cancel: cancel.clone(),
+        consent,
     };
     let drafts = b.drafts.clone();
     let handle = tokio::spawn(async move {
@@ -363,6 +403,8 @@ struct Ctx {
     token: NumberOrString,
     create_progress: bool,
     cancel: CancellationToken,
+    /// Consent the client collected itself ("once" or "always").
+    consent: Option<String>,
 }
 
 /// The document and its settings as the draft starts.
@@ -668,29 +710,26 @@ async fn draft_and_apply(
     sections: &[String],
     progress: &Progress,
 ) -> std::result::Result<Summary, String> {
-    let locale = snap.analysis.locale;
-    let fail = |e: DraftError| e.user_message_for(locale);
-    draft::check_file_base_url(&snap.config, snap.base_url_from_editor).map_err(fail)?;
-    let cfg = draft::claude_config(&snap.config, snap.api_key.as_deref()).map_err(fail)?;
-    let model = cfg.model.clone();
+    let fail = |e: DraftError| e.user_message_for(snap.analysis.locale);
     let an = snap.analyzer(ctx.inputs.clone(), ctx.cache.clone());
-    let base_dir = snap
-        .path
-        .as_deref()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let prompts = draft::Prompts::from_claude_table(
-        &snap.config.claude,
-        snap.config.path.as_deref(),
-        &base_dir,
-        snap.root.as_deref().or(Some(base_dir.as_path())),
-        snap.prompts_dir_from_editor,
-    )
-    .map_err(|m| fail(DraftError::Setup(m)))?;
-    let fresh = an(snap.text.clone());
-    let mut drafter =
-        Drafter::new(cfg, prompts, &fresh, &draft::doc_name(snap.path.as_deref())).map_err(fail)?;
+    let (mut drafter, locale) = make_drafter(snap, &an, false)?;
+    let model = drafter.model().to_string();
+    let preview = drafter
+        .preview(&snap.text, &first_target(job, sections), &an)
+        .map_err(fail)?;
+    if !consent(ctx, snap, &preview, locale).await {
+        let m = locale
+            .pick(
+                "Nothing was sent to Claude, and the document was not changed.",
+                "沒有傳送任何內容給 Claude,文件也未變更。",
+            )
+            .to_string();
+        return Ok(Summary {
+            end: m.clone(),
+            typ: MessageType::INFO,
+            message: Some(m),
+        });
+    }
 
     // Progress reports go through a channel, in order, from a forwarding task.
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
@@ -854,6 +893,173 @@ async fn draft_and_apply(
         typ,
         message: Some(message),
     })
+}
+
+fn first_target(job: &Job, sections: &[String]) -> Target {
+    match (job, sections.first()) {
+        (Job::Review, _) | (_, None) => Target::Review,
+        (_, Some(s)) => Target::Section(s.clone()),
+    }
+}
+
+/// The drafter for a snapshot (inputs and document redacted by its
+/// `[privacy]` settings) and the messages' language. `preview_only` builds
+/// it without a key: nothing will be sent.
+fn make_drafter(
+    snap: &Snapshot,
+    an: &(dyn Fn(String) -> Analysis + Send + Sync),
+    preview_only: bool,
+) -> std::result::Result<(Drafter, Locale), String> {
+    let fail = |e: DraftError| e.user_message_for(snap.analysis.locale);
+    draft::check_file_base_url(&snap.config, snap.base_url_from_editor).map_err(fail)?;
+    let mut cfg = draft::claude_config(&snap.config, snap.api_key.as_deref()).map_err(fail)?;
+    if preview_only && cfg.api_key.is_none() {
+        // Never sent: only lets the request body be built.
+        cfg = cfg.with_api_key("preview");
+    }
+    let base_dir = snap
+        .path
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let prompts = draft::Prompts::from_claude_table(
+        &snap.config.claude,
+        snap.config.path.as_deref(),
+        &base_dir,
+        snap.root.as_deref().or(Some(base_dir.as_path())),
+        snap.prompts_dir_from_editor,
+    )
+    .map_err(|m| fail(DraftError::Setup(m)))?;
+    let fresh = an(snap.text.clone());
+    let (redactor, _) = crate::privacy::Redactor::new(&snap.config.privacy);
+    let drafter = Drafter::with_privacy(
+        cfg,
+        prompts,
+        &fresh,
+        &draft::doc_name(snap.path.as_deref()),
+        &redactor,
+    )
+    .map_err(fail)?;
+    Ok((drafter, fresh.locale))
+}
+
+/// The workspace a consent applies to: the root, else the document's folder.
+fn consent_key(snap: &Snapshot) -> PathBuf {
+    snap.root.clone().unwrap_or_else(|| {
+        snap.path
+            .as_deref()
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    })
+}
+
+/// Asks before the first request from a workspace: Send, Always for this
+/// workspace, Show what is sent (into the output log, then asked again), or
+/// Cancel. A dismissed question is a cancel.
+async fn consent(ctx: &Ctx, snap: &Snapshot, preview: &draft::Preview, locale: Locale) -> bool {
+    let key = consent_key(snap);
+    match ctx.consent.as_deref() {
+        Some("once") => return true,
+        Some("always") => {
+            lock(&ctx.state).consented.insert(key);
+            return true;
+        }
+        _ => {}
+    }
+    if lock(&ctx.state).consented.contains(&key) {
+        return true;
+    }
+    let t = |p: (&'static str, &'static str)| locale.pick(p.0, p.1).to_string();
+    let mut question = preview.question(locale);
+    for _ in 0..5 {
+        let actions = [SEND, ALWAYS, SHOW, CANCEL_SEND]
+            .iter()
+            .map(|a| MessageActionItem {
+                title: t(*a),
+                properties: HashMap::new(),
+            })
+            .collect();
+        let picked = ctx
+            .client
+            .show_message_request(MessageType::INFO, question.clone(), Some(actions))
+            .await;
+        let title = match picked {
+            Ok(Some(a)) => a.title,
+            _ => return false,
+        };
+        if title == t(SEND) {
+            return true;
+        }
+        if title == t(ALWAYS) {
+            lock(&ctx.state).consented.insert(key);
+            return true;
+        }
+        if title != t(SHOW) {
+            return false;
+        }
+        ctx.client
+            .log_message(
+                MessageType::INFO,
+                format!(
+                    "{}\n{}",
+                    locale.pick(
+                        "What is sent (the first request, redacted; nothing has been sent yet):",
+                        "傳送內容(第一個請求,已遮蔽;尚未傳送任何內容):"
+                    ),
+                    preview.readable()
+                ),
+            )
+            .await;
+        question = format!(
+            "{} {}",
+            preview.question(locale),
+            locale.pick(
+                "(The request is in the output log.)",
+                "(請求內容在輸出記錄中。)"
+            )
+        );
+    }
+    false
+}
+
+/// `postmortem.whatIsSent`: the consent question and the exact first
+/// request body, redacted, for a drafting job. Sends nothing, needs no key.
+fn what_is_sent(b: &Backend, uri: &Uri, job: &Job) -> std::result::Result<Value, String> {
+    let snap = snapshot(&b.state, uri)?;
+    let sections: Vec<String> = match job {
+        Job::Section(s) => vec![s.clone()],
+        Job::Review => vec![draft::REVIEW_SECTION.to_string()],
+        Job::Missing => draft::missing_sections(&snap.analysis)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    };
+    let an = snap.analyzer(b.inputs.clone(), b.cache.clone());
+    let (drafter, locale) = make_drafter(&snap, &an, true)?;
+    let p = drafter
+        .preview(&snap.text, &first_target(job, &sections), &an)
+        .map_err(|e| e.user_message())?;
+    let remembered = lock(&b.state).consented.contains(&consent_key(&snap));
+    let actions: Vec<&str> = [SEND, ALWAYS, SHOW, CANCEL_SEND]
+        .iter()
+        .map(|a| locale.pick(a.0, a.1))
+        .collect();
+    Ok(json!({
+        "question": p.question(locale),
+        "text": p.readable(),
+        "body": p.body,
+        "files": p.files,
+        "bytes": p.bytes,
+        "tokens": p.tokens,
+        "redacted": p.redacted,
+        "model": p.model,
+        "destination": p.destination,
+        "sections": sections,
+        "alwaysForWorkspace": remembered,
+        "actions": actions,
+    }))
 }
 
 #[derive(Default)]

@@ -32,6 +32,8 @@ pub(crate) struct State {
     pub ide: super::ide::Features,
     /// The last document generation handed out (see [`Document::generation`]).
     pub generations: u64,
+    /// Workspaces whose user chose "Always for this workspace" this session.
+    pub consented: std::collections::HashSet<PathBuf>,
 }
 
 impl State {

@@ -27,11 +27,14 @@ struct Out {
     stderr: String,
 }
 
+/// Runs `draft` with `--yes` (the consent question itself is tested in
+/// tests/draft_privacy.rs).
 fn draft(dir: &Path, args: &[&str], key: Option<&str>) -> Out {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_postmortem-lsp"));
     cmd.arg("draft")
         .arg(dir.join("postmortem.yaml"))
         .args(args)
+        .arg("--yes")
         .env_remove("ANTHROPIC_BASE_URL")
         .env_remove("ANTHROPIC_API_KEY");
     if let Some(k) = key {

@@ -60,7 +60,12 @@ fn session(dir: &Path, doc: &str) -> (Client, String) {
 }
 
 /// Runs a command and waits for its progress to end; returns the end params.
-fn run(c: &mut Client, command: &str, args: Value) -> Value {
+/// The user's consent is given in the arguments, as the editor extensions
+/// pass it (the consent question itself is tested in tests/draft_privacy.rs).
+fn run(c: &mut Client, command: &str, mut args: Value) -> Value {
+    if let Some(o) = args.as_object_mut() {
+        o.entry("consent").or_insert(json!("once"));
+    }
     let r = c.request(
         "workspace/executeCommand",
         json!({"command": command, "arguments": [args]}),
@@ -427,7 +432,7 @@ fn typing_elsewhere_during_a_draft_applies_at_the_moved_place() {
     let (mut c, uri) = session(&dir, &doc);
     let r = c.request(
         "workspace/executeCommand",
-        json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": "root_cause"}]}),
+        json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": "root_cause", "consent": "once"}]}),
     );
     assert!(r.is_null());
     f.wait_requests(1);
@@ -464,7 +469,7 @@ fn typing_in_the_section_during_a_draft_asks_first() {
     if let Ok(mut ch) = c.choices.lock() {
         ch.push_back(Some("Cancel".into()));
     }
-    let r = c.request("workspace/executeCommand", json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": "root_cause"}]}));
+    let r = c.request("workspace/executeCommand", json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": "root_cause", "consent": "once"}]}));
     assert!(r.is_null());
     f.wait_requests(1);
     let line = doc[..doc.find("contributing_factors:").unwrap()]
@@ -533,7 +538,7 @@ fn a_redraft_can_go_below_the_existing_section() {
     // The answer waits until the test has seen the question.
     c.answer_choices
         .store(false, std::sync::atomic::Ordering::SeqCst);
-    let r = c.request("workspace/executeCommand", json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": "out_of_scope"}]}));
+    let r = c.request("workspace/executeCommand", json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": "out_of_scope", "consent": "once"}]}));
     assert!(r.is_null());
     let q = c.wait_for("window/showMessageRequest", |_| true);
     assert!(q["message"]
@@ -565,7 +570,7 @@ fn cancel_closes_the_http_stream_and_changes_nothing() {
     let dir = ws("d-cancel", &doc, &f.server.url(), "");
     f.server.push(Reply::Hang);
     let (mut c, uri) = session(&dir, &doc);
-    let r = c.request("workspace/executeCommand", json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": "root_cause"}]}));
+    let r = c.request("workspace/executeCommand", json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": "root_cause", "consent": "once"}]}));
     assert!(r.is_null(), "the command returns at once");
     let begin = c.wait_for("$/progress", |p| p["value"]["kind"] == "begin");
     f.wait_requests(1);
@@ -596,7 +601,7 @@ fn cancel_request_on_a_command_with_a_client_token() {
     let dir = ws("d-cancelreq", &doc, &f.server.url(), "");
     f.server.push(Reply::Hang);
     let (mut c, uri) = session(&dir, &doc);
-    c.send(json!({"jsonrpc": "2.0", "id": 9001, "method": "workspace/executeCommand", "params": {"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": "root_cause"}], "workDoneToken": "client-token-7"}}));
+    c.send(json!({"jsonrpc": "2.0", "id": 9001, "method": "workspace/executeCommand", "params": {"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": "root_cause", "consent": "once"}], "workDoneToken": "client-token-7"}}));
     let begin = c.wait_for("$/progress", |p| p["value"]["kind"] == "begin");
     assert_eq!(
         begin["token"], "client-token-7",

@@ -124,6 +124,7 @@ const FIXTURES: &[&str] = &[
     "examples/checkout-outage/mistakes.postmortem.yaml",
     "crates/postmortem-lsp/tests/fixtures/broken.postmortem.yaml",
     "crates/postmortem-lsp/tests/fixtures/zh-tw/postmortem.yaml",
+    "crates/postmortem-lsp/tests/fixtures/secrets/postmortem.yaml",
 ];
 
 #[test]

@@ -150,7 +150,7 @@ fn start(c: &mut Client, dir: &Path, doc: &str) -> (String, Editor) {
 fn draft_cmd(c: &mut Client, uri: &str, section: &str) {
     let r = c.request(
         "workspace/executeCommand",
-        json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": section}]}),
+        json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": section, "consent": "once"}]}),
     );
     assert!(r.is_null(), "{r}");
 }
@@ -582,7 +582,7 @@ fn draft_write_killed_mid_draft_leaves_the_file_whole() {
     let mut cli = std::process::Command::new(env!("CARGO_BIN_EXE_postmortem-lsp"))
         .arg("draft")
         .arg(dir.join("postmortem.yaml"))
-        .args(["--section", "root_cause", "--write"])
+        .args(["--section", "root_cause", "--write", "--yes"])
         .env("ANTHROPIC_API_KEY", KEY)
         .env_remove("ANTHROPIC_BASE_URL")
         .stdout(std::process::Stdio::null())
@@ -602,7 +602,7 @@ fn draft_write_killed_mid_draft_leaves_the_file_whole() {
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_postmortem-lsp"))
         .arg("draft")
         .arg(dir.join("postmortem.yaml"))
-        .args(["--section", "root_cause", "--write"])
+        .args(["--section", "root_cause", "--write", "--yes"])
         .env("ANTHROPIC_API_KEY", KEY)
         .env_remove("ANTHROPIC_BASE_URL")
         .output()

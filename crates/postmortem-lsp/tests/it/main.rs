@@ -11,6 +11,7 @@ mod cli;
 mod docs_in_sync;
 mod draft_cli;
 mod draft_lsp;
+mod draft_privacy;
 mod fixtures;
 mod hardening_engine;
 mod hardening_faults;

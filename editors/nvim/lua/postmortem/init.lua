@@ -229,6 +229,13 @@ function M.setup(opts)
   end
   vim.lsp.config(M.name, config)
   vim.lsp.enable(M.name)
+  -- Code actions run these commands through the client: ask first there too.
+  for name in pairs(M.sending) do
+    vim.lsp.commands[name] = function(command, ctx)
+      local args = vim.deepcopy((command.arguments or {})[1] or {})
+      M.exec(name, args, ctx.bufnr)
+    end
+  end
   M._enabled = true
   local group = vim.api.nvim_create_augroup("postmortem", { clear = true })
   vim.api.nvim_create_autocmd("LspProgress", { group = group, callback = on_progress })
@@ -251,13 +258,96 @@ local function need_client(bufnr)
   return client, b
 end
 
+--- The commands that send the postmortem and its inputs to Claude: each asks
+--- for consent first (`M.with_consent`).
+M.sending = {
+  ["postmortem.draftSection"] = true,
+  ["postmortem.draftMissing"] = true,
+  ["postmortem.review"] = true,
+}
+
+--- Workspaces (client root folders) whose user chose "Always for this
+--- workspace", for this Neovim session.
+M._consent = {}
+
+local sent_count = 0
+
+--- Opens what a draft would send (the request, redacted: each text block as
+--- it is sent, then the other fields) in a read-only scratch buffer, in a
+--- split. Returns the buffer.
+function M.show_sent(text)
+  sent_count = sent_count + 1
+  local b = vim.api.nvim_create_buf(false, true)
+  vim.api.nvim_buf_set_name(b, ("postmortem://what-is-sent-%d.md"):format(sent_count))
+  vim.api.nvim_buf_set_lines(b, 0, -1, false, vim.split(text, "\n", { plain = true }))
+  vim.bo[b].filetype = "markdown"
+  vim.bo[b].bufhidden = "wipe"
+  vim.bo[b].modifiable = false
+  vim.bo[b].readonly = true
+  vim.cmd("split")
+  vim.api.nvim_win_set_buf(0, b)
+  return b
+end
+
+--- Asks before sending (`vim.ui.select` with the server's question: Send,
+--- Always for this workspace, Show what is sent, Cancel), then calls
+--- `go(args)` with the consent in `args.consent`. Nothing is sent on Cancel.
+function M.with_consent(client, bufnr, command, args, go)
+  local root = client.root_dir or ""
+  if M._consent[root] then
+    args.consent = "always"
+    return go(args)
+  end
+  local preview = { uri = args.uri }
+  if command == "postmortem.review" then
+    preview.section = "verify"
+  elseif args.section then
+    preview.section = args.section
+  end
+  local function ask()
+    client:request("workspace/executeCommand", { command = "postmortem.whatIsSent", arguments = { preview } }, function(err, p)
+      if err or type(p) ~= "table" then
+        vim.notify("postmortem: " .. (err and err.message or "no answer to postmortem.whatIsSent"), vim.log.levels.ERROR)
+        return
+      end
+      if p.alwaysForWorkspace then
+        args.consent = "always"
+        return go(args)
+      end
+      vim.ui.select(p.actions, { prompt = p.question, kind = "postmortem.consent" }, function(_, idx)
+        if idx == 1 then
+          args.consent = "once"
+          go(args)
+        elseif idx == 2 then
+          M._consent[root] = true
+          args.consent = "always"
+          go(args)
+        elseif idx == 3 then
+          M.show_sent(p.text)
+          ask()
+        else
+          vim.notify("postmortem: nothing was sent to Claude", vim.log.levels.INFO)
+        end
+      end)
+    end, bufnr)
+  end
+  ask()
+end
+
 --- Runs a server command on the buffer; `cb(err, result)` when it returns.
+--- Commands that send to Claude ask for consent first.
 function M.exec(command, args, bufnr, cb)
   local client, b = need_client(bufnr)
   if not client then
     return false
   end
   args = args or { uri = vim.uri_from_bufnr(b) }
+  if M.sending[command] and not args.consent then
+    M.with_consent(client, b, command, args, function(a)
+      M.exec(command, a, b, cb)
+    end)
+    return true
+  end
   client:request("workspace/executeCommand", { command = command, arguments = { args } }, function(err, result)
     if err then
       vim.notify("postmortem: " .. (err.message or tostring(err)), vim.log.levels.ERROR)

@@ -10,7 +10,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -28,6 +28,8 @@ const require = createRequire(import.meta.url);
 const { chromium } = require(env("E2E_PLAYWRIGHT"));
 
 const KEY = "sk-ant-test-vscode-e2e-7d41";
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const TOKEN = "ghp_" + Array.from({ length: 36 }, () => ALNUM[Math.floor(Math.random() * ALNUM.length)]).join("");
 const DOC = "mistakes.postmortem.yaml";
 const ARTIFACTS = env("PM_ARTIFACTS");
 const PATIENCE = 60_000;
@@ -118,6 +120,9 @@ before(async () => {
   // The workspace: the example incident, its own root.
   cpSync(join(REPO, "examples/checkout-outage"), ws, { recursive: true });
   mkdirSync(join(ws, ".git"));
+  // A token pasted into the chat (generated here, never committed): it must
+  // be redacted from what is sent.
+  appendFileSync(join(ws, "chat.log"), `[15:20] priya: mirror token was ${TOKEN}, rotating it now\n`);
 
   // The fake Anthropic server: a timeline answer streamed over ~4 s (so the
   // progress notification can be seen), then the default `ok`.
@@ -320,15 +325,66 @@ step("a draft with Claude inserts the section", "04-drafted.png", async () => {
   await page.keyboard.type("timeline");
   await page.locator(".quick-input-list .monaco-list-row", { hasText: "missing: draft it" }).first().waitFor();
   await page.keyboard.press("Enter");
-  // The server's progress, as a notification with a cancel button.
-  const progress = page.locator(".notification-toast", { hasText: "Drafting timeline" }).first();
-  await progress.waitFor({ timeout: PATIENCE });
-  const buttons = await progress.locator(".monaco-button, a.monaco-button").allInnerTexts();
-  assert.ok(buttons.some((b) => /cancel/i.test(b)), `no cancel button in the progress notification: ${buttons}`);
-  await page.waitForTimeout(400); // the toast fades in
-  await shot("03-draft-progress.png");
-
-  await page.locator(".notification-toast", { hasText: "Drafted timeline" }).first().waitFor({ timeout: PATIENCE });
+  // Consent first: the question names the files and what was redacted, and
+  // nothing is sent until it is answered.
+  const question = () => page.locator(".notification-toast", { hasText: /secrets? redacted\) to / }).first();
+  await question().waitFor({ timeout: PATIENCE });
+  const asked = await question().innerText();
+  assert.match(asked, /Send mistakes\.postmortem\.yaml, report\.md, chat\.log/);
+  assert.equal(requests().length, 0, "nothing is sent before consent");
+  await page.waitForTimeout(400);
+  await shot("03a-consent.png");
+  await question().locator(".monaco-button", { hasText: "Show what is sent" }).first().click();
+  // What is sent opens as a read-only document, the token redacted.
+  const sentTab = page.locator(".tab", { hasText: "what-is-sent" }).first();
+  await sentTab.waitFor({ timeout: PATIENCE });
+  // It opens beside the postmortem, in the active editor group.
+  const sentView = page.locator(".editor-group-container.active .monaco-editor .view-lines").first();
+  await sentView.click();
+  await page.keyboard.press("Control+F");
+  await page.locator(".find-widget textarea, .find-widget input").first().waitFor();
+  await page.keyboard.type("REDACTED:github-pat");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() =>
+    document.querySelector(".editor-group-container.active .monaco-editor .view-lines")?.textContent.includes("REDACTED:github-pat"),
+  );
+  await page.keyboard.press("Escape");
+  await sentView.click();
+  await page.keyboard.type("typed");
+  await page.waitForTimeout(300);
+  assert.equal(await page.locator(".tab.dirty", { hasText: "what-is-sent" }).count(), 0, "the request document is read-only");
+  await shot("03b-what-is-sent.png");
+  await palette("View: Close Editor");
+  // Back to the postmortem (from the Explorer).
+  await page.locator(".explorer-folders-view .monaco-list-row", { hasText: DOC }).first().click();
+  await page.locator(".tab", { hasText: DOC }).first().waitFor();
+  // Asked again (as a toast, or in the notification center if the toast was
+  // hidden meanwhile); "Always for this workspace" sends and is remembered.
+  const again = page.locator(".notification-toast, .notifications-center .notification-list-item", { hasText: /secrets? redacted\) to / }).first();
+  const centerOpened = !(await again.isVisible());
+  if (centerOpened) await palette("Notifications: Show Notifications");
+  await again.waitFor({ timeout: PATIENCE });
+  await again.locator(".monaco-button", { hasText: "Always for this workspace" }).first().click();
+  // Close the notification center again, so that progress shows as a toast.
+  if (centerOpened) {
+    await page.keyboard.press("Escape");
+    await page.locator(".notifications-center .notification-list-item").first().waitFor({ state: "hidden" }).catch(() => {});
+  }
+  // The server's progress, as a notification with a cancel button (unless
+  // the question was answered in the notification center, where it shows;
+  // the cancel step below checks the toast then).
+  if (!centerOpened) {
+    const progress = page.locator(".notification-toast", { hasText: "Drafting timeline" }).first();
+    await progress.waitFor({ timeout: PATIENCE });
+    const buttons = await progress.locator(".monaco-button, a.monaco-button").allInnerTexts();
+    assert.ok(buttons.some((b) => /cancel/i.test(b)), `no cancel button in the progress notification: ${buttons}`);
+    await page.waitForTimeout(400); // the toast fades in
+    await shot("03-draft-progress.png");
+  }
+  await page
+    .locator(".notification-toast, .notifications-center .notification-list-item", { hasText: "Drafted timeline" })
+    .first()
+    .waitFor({ timeout: PATIENCE });
   // The draft is in the editor (unsaved), at the top where the section goes.
   await page.locator(".monaco-editor .view-lines").first().click();
   await palette("Go to Line/Column");
@@ -358,6 +414,8 @@ step("a draft with Claude inserts the section", "04-drafted.png", async () => {
   assert.equal(reqs.length, 1, "requests to the fake Anthropic server");
   assert.equal(reqs[0].path, "/v1/messages");
   assert.equal(reqs[0].headers["x-api-key"], KEY);
+  assert.ok(!JSON.stringify(reqs[0]).includes(TOKEN), "the token was sent");
+  assert.ok(JSON.stringify(reqs[0]).includes("[REDACTED:github-pat]"), "the redaction marker is in the request");
   for (const f of [join(userData, "User", "settings.json"), join(ws, ".vscode", "settings.json")]) {
     if (existsSync(f)) assert.ok(!readFileSync(f, "utf8").includes(KEY), `${f} holds the key`);
   }
@@ -373,6 +431,8 @@ step("cancelling a draft from its notification leaves the document as it was", "
   await page.keyboard.press("Enter");
   const progress = page.locator(".notification-toast", { hasText: "Drafting blameless_summary" }).first();
   await progress.waitFor();
+  // "Always for this workspace" was remembered: no question this time.
+  assert.equal(await page.locator(".notification-toast", { hasText: /secrets? redacted\) to / }).count(), 0, "asked again");
   for (let i = 0; i < 100 && requests().length < 2; i++) await page.waitForTimeout(100);
   assert.equal(requests().length, 2, "the second draft reached the fake server");
   await progress.locator(".monaco-button", { hasText: /cancel/i }).first().click();
