@@ -40,7 +40,7 @@ impl Rule for YamlSyntax {
                 self.meta().default_severity,
                 e.span.clone(),
                 "",
-                crate::i18n::syntax_message(&e.message, cx.locale),
+                crate::i18n::syntax_message(e.kind, cx.locale),
             ));
         }
     }
