@@ -68,11 +68,20 @@ fn scalar(s: &Scalar) -> Data {
 fn same(a: &Data, b: &Data) -> bool {
     match (a, b) {
         (Data::Number(x), Data::Number(y)) => {
-            x == y || x.parse::<f64>().ok().zip(y.parse::<f64>().ok()).is_some_and(|(x, y)| x == y)
+            x == y
+                || x.parse::<f64>()
+                    .ok()
+                    .zip(y.parse::<f64>().ok())
+                    .is_some_and(|(x, y)| x == y)
         }
-        (Data::Array(x), Data::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+        (Data::Array(x), Data::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
         (Data::Object(x), Data::Object(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same(va, vb))
         }
         _ => a == b,
     }
@@ -99,21 +108,62 @@ impl M {
             M::Bool(b) => Data::Bool(*b),
             M::Null => Data::Null,
             M::List(items) => Data::Array(items.iter().map(M::data).collect()),
-            M::Map(pairs) => Data::Object(pairs.iter().map(|(k, v)| (k.clone(), v.data())).collect()),
+            M::Map(pairs) => {
+                Data::Object(pairs.iter().map(|(k, v)| (k.clone(), v.data())).collect())
+            }
         }
     }
 }
 
 const WORDS: &[&str] = &[
-    "checkout", "pool", "40", "12", "connections", "值班工程師", "連線池", "回滾", "🚒", "🔥", "[report §2]",
-    "[chat L14]", "a:b", "#3", "50%", "C:\\logs", "it's", "\"quoted\"", "x-y", "p95", "-", "?", "~", "null",
-    "true", "1.5", "0x1F", "é", "ok,", "{a}", "[b]", "@team", "`cmd`", "%", "&x", "*y", "!z", "|", ">",
+    "checkout",
+    "pool",
+    "40",
+    "12",
+    "connections",
+    "值班工程師",
+    "連線池",
+    "回滾",
+    "🚒",
+    "🔥",
+    "[report §2]",
+    "[chat L14]",
+    "a:b",
+    "#3",
+    "50%",
+    "C:\\logs",
+    "it's",
+    "\"quoted\"",
+    "x-y",
+    "p95",
+    "-",
+    "?",
+    "~",
+    "null",
+    "true",
+    "1.5",
+    "0x1F",
+    "é",
+    "ok,",
+    "{a}",
+    "[b]",
+    "@team",
+    "`cmd`",
+    "%",
+    "&x",
+    "*y",
+    "!z",
+    "|",
+    ">",
 ];
 
 fn text() -> impl Strategy<Value = String> {
     (
         prop::collection::vec(prop::sample::select(WORDS), 1..8),
-        prop::collection::vec(prop::sample::select(&[" ", " ", " ", ": ", " # ", "\t", "  ", "\n", "\n\n", ", "][..]), 8),
+        prop::collection::vec(
+            prop::sample::select(&[" ", " ", " ", ": ", " # ", "\t", "  ", "\n", "\n\n", ", "][..]),
+            8,
+        ),
         any::<bool>(),
         any::<bool>(),
     )
@@ -145,9 +195,26 @@ fn leaf() -> impl Strategy<Value = M> {
 }
 
 const KEYS: &[&str] = &[
-    "incident_ref", "title", "blameless_summary", "impact", "timeline", "at", "event", "source", "root_cause",
-    "summary", "primary_cause_category", "action_items", "owner", "due", "priority", "tags", "what_went_well",
-    "事件摘要", "負責人", "notes",
+    "incident_ref",
+    "title",
+    "blameless_summary",
+    "impact",
+    "timeline",
+    "at",
+    "event",
+    "source",
+    "root_cause",
+    "summary",
+    "primary_cause_category",
+    "action_items",
+    "owner",
+    "due",
+    "priority",
+    "tags",
+    "what_went_well",
+    "事件摘要",
+    "負責人",
+    "notes",
 ];
 
 fn value() -> impl Strategy<Value = M> {
@@ -183,8 +250,18 @@ impl Choices {
 }
 
 fn choices() -> impl Strategy<Value = Choices> {
-    (prop::collection::vec(any::<u8>(), 64), any::<bool>(), any::<bool>(), 2usize..5)
-        .prop_map(|(bits, crlf, bom, step)| Choices { bits, crlf, bom, step })
+    (
+        prop::collection::vec(any::<u8>(), 64),
+        any::<bool>(),
+        any::<bool>(),
+        2usize..5,
+    )
+        .prop_map(|(bits, crlf, bom, step)| Choices {
+            bits,
+            crlf,
+            bom,
+            step,
+        })
 }
 
 fn plain_ok(s: &str) -> bool {
@@ -194,7 +271,11 @@ fn plain_ok(s: &str) -> bool {
     if s.trim_matches([' ', '\t']) != s || s.contains(['\n', '\r']) {
         return false;
     }
-    if "-?:,[]{}#&*!|>'\"%@`".contains(first) || s.contains(": ") || s.contains(" #") || s.contains("\t#") {
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first)
+        || s.contains(": ")
+        || s.contains(" #")
+        || s.contains("\t#")
+    {
         return false;
     }
     if s.ends_with(':') || s.contains([',', '[', ']', '{', '}']) {
@@ -230,7 +311,11 @@ fn single(s: &str) -> Option<String> {
 /// A block scalar for `s` whose content lines are indented `indent`, if one
 /// can say `s` exactly.
 fn block(s: &str, parent: usize, indent: usize, c: &mut Choices) -> Option<String> {
-    if s.is_empty() || s.starts_with('\n') || s.ends_with([' ', '\t']) || s.lines().any(|l| l.trim().is_empty() && !l.is_empty()) {
+    if s.is_empty()
+        || s.starts_with('\n')
+        || s.ends_with([' ', '\t'])
+        || s.lines().any(|l| l.trim().is_empty() && !l.is_empty())
+    {
         return None;
     }
     let chomp = if s.ends_with("\n\n") {
@@ -243,9 +328,17 @@ fn block(s: &str, parent: usize, indent: usize, c: &mut Choices) -> Option<Strin
     let body = s.strip_suffix('\n').unwrap_or(s);
     let body = body.trim_end_matches('\n');
     let lead = body.starts_with([' ', '\t']);
-    let folded = c.next(3) == 0 && !body.contains('\n') && !lead && !body.contains("  ") && !body.contains('\t');
+    let folded = c.next(3) == 0
+        && !body.contains('\n')
+        && !lead
+        && !body.contains("  ")
+        && !body.contains('\t');
     let rel = indent - parent;
-    let ind = if lead || c.next(3) == 0 { format!("{rel}") } else { String::new() };
+    let ind = if lead || c.next(3) == 0 {
+        format!("{rel}")
+    } else {
+        String::new()
+    };
     let head = if folded { ">" } else { "|" };
     // the indentation indicator is relative to the parent's column
     let mut out = format!("{head}{ind}{chomp}");
@@ -300,7 +393,10 @@ fn scalar_text(m: &M, parent: usize, c: &mut Choices, flow: bool) -> String {
         M::Num(n) => n.clone(),
         M::Str(s) => {
             if !flow {
-                if let Some(b) = (c.next(3) == 0).then(|| block(s, parent, parent + c.step, c)).flatten() {
+                if let Some(b) = (c.next(3) == 0)
+                    .then(|| block(s, parent, parent + c.step, c))
+                    .flatten()
+                {
                     return b;
                 }
             }
@@ -316,7 +412,14 @@ fn scalar_text(m: &M, parent: usize, c: &mut Choices, flow: bool) -> String {
 
 fn flow_text(m: &M, c: &mut Choices) -> String {
     match m {
-        M::List(items) => format!("[{}]", items.iter().map(|i| flow_text(i, c)).collect::<Vec<_>>().join(", ")),
+        M::List(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|i| flow_text(i, c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         M::Map(pairs) => format!(
             "{{{}}}",
             pairs
@@ -363,7 +466,11 @@ fn write_value(out: &mut String, v: &M, col: usize, c: &mut Choices, after_key: 
             out.push_str(comment(c));
             out.push('\n');
             // a list right under a key may sit at the key's column
-            let at = if after_key && c.next(2) == 0 { col } else { col + c.step };
+            let at = if after_key && c.next(2) == 0 {
+                col
+            } else {
+                col + c.step
+            };
             for it in items {
                 out.push_str(&" ".repeat(at));
                 out.push('-');
@@ -483,7 +590,10 @@ const ERROR_LINE_EXCEPTIONS: &[(&str, &str)] = &[(
 
 #[test]
 fn must_fail_cases_get_an_error_on_the_line_the_oracle_stops() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../syntax/tests/data/yaml-test-suite");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../syntax/tests/data/yaml-test-suite"
+    );
     let mut ids = Vec::new();
     collect(std::path::Path::new(dir), dir, &mut ids);
     ids.sort();
@@ -516,11 +626,18 @@ fn must_fail_cases_get_an_error_on_the_line_the_oracle_stops() {
         // A streaming parser notices some problems one token late (at the
         // end of the input, or at the next key): the line before counts too,
         // and so does the line after (where a problem inside a value shows).
-        let near = ours.iter().any(|&l| l + 1 >= their_line && l <= their_line + 1);
+        let near = ours
+            .iter()
+            .any(|&l| l + 1 >= their_line && l <= their_line + 1);
         if near {
-            assert!(!excepted, "{id} is near the oracle's line now: remove its exception");
+            assert!(
+                !excepted,
+                "{id} is near the oracle's line now: remove its exception"
+            );
         } else if !excepted {
-            misses.push(format!("{id}: oracle line {their_line}, ours {ours:?}\n{text}"));
+            misses.push(format!(
+                "{id}: oracle line {their_line}, ours {ours:?}\n{text}"
+            ));
         }
     }
     if std::env::var_os("YAML_SUITE_REPORT").is_some() {
@@ -535,16 +652,26 @@ fn must_fail_cases_get_an_error_on_the_line_the_oracle_stops() {
     }
     assert_eq!(total, 94);
     assert!(ERROR_LINE_EXCEPTIONS.len() <= 4);
-    assert!(misses.is_empty(), "{} cases:\n{}", misses.len(), misses.join("\n"));
+    assert!(
+        misses.is_empty(),
+        "{} cases:\n{}",
+        misses.len(),
+        misses.join("\n")
+    );
 }
 
 fn collect(dir: &std::path::Path, root: &str, out: &mut Vec<(String, std::path::PathBuf)>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
             if p.join("in.yaml").exists() {
-                let id = p.strip_prefix(root).map(|x| x.to_string_lossy().into_owned()).unwrap_or_default();
+                let id = p
+                    .strip_prefix(root)
+                    .map(|x| x.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 out.push((id, p.clone()));
             }
             collect(&p, root, out);

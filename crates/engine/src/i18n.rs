@@ -131,10 +131,19 @@ mod tests {
         for &k in K::ALL {
             let en = syntax_message(k, Locale::En);
             let zh = syntax_message(k, Locale::ZhTw);
-            assert!(en.len() > 20 && !has_cjk(&en), "{k:?}: English message {en:?}");
+            assert!(
+                en.len() > 20 && !has_cjk(&en),
+                "{k:?}: English message {en:?}"
+            );
             assert!(has_cjk(&zh), "{k:?}: zh-TW message {zh:?}");
-            assert!(en.ends_with('.') && zh.ends_with('。'), "{k:?}: says what to do");
-            assert!(seen.insert(zh.clone()), "{k:?}: its zh-TW message is another kind's");
+            assert!(
+                en.ends_with('.') && zh.ends_with('。'),
+                "{k:?}: says what to do"
+            );
+            assert!(
+                seen.insert(zh.clone()),
+                "{k:?}: its zh-TW message is another kind's"
+            );
         }
         // ALL lists every kind: a new variant makes this match fail to
         // compile until it gets a number, and then this test fails until
@@ -167,7 +176,8 @@ mod tests {
                 K::BadDirective => 23,
             }
         }
-        let numbers: std::collections::BTreeSet<usize> = K::ALL.iter().map(|&k| number(k)).collect();
+        let numbers: std::collections::BTreeSet<usize> =
+            K::ALL.iter().map(|&k| number(k)).collect();
         assert_eq!(numbers, (0..24).collect());
     }
 

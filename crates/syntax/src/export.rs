@@ -271,6 +271,9 @@ mod tests {
         let pretty = d.to_json_pretty();
         assert!(pretty.starts_with("{\n  \"z\": ["), "{pretty}");
         let back: serde_json::Value = serde_json::from_str(&pretty).expect("valid JSON");
-        assert_eq!(back, serde_json::json!({"z": [1, "two"], "a": [{"k": "v"}]}));
+        assert_eq!(
+            back,
+            serde_json::json!({"z": [1, "two"], "a": [{"k": "v"}]})
+        );
     }
 }

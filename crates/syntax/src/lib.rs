@@ -679,7 +679,10 @@ impl<'a> YamlParser<'a> {
         }
         if t[c.min(t.len())..c2].contains('\t') && starts_block(&t[c2..]) {
             let l = self.lines[i];
-            self.err(l.start + c.saturating_sub(1)..l.end, SyntaxErrorKind::TabIndent);
+            self.err(
+                l.start + c.saturating_sub(1)..l.end,
+                SyntaxErrorKind::TabIndent,
+            );
         }
         if strip_comment(&t[c2..]).trim().is_empty() {
             self.li = i + 1;
@@ -760,7 +763,10 @@ impl<'a> YamlParser<'a> {
                 let mut value = None;
                 if let Some(n) = self.peek() {
                     let nl = self.lines[n];
-                    if nl.indent == col && nl.ws == nl.indent && indicator(&self.line_text(n)[col..], b':') {
+                    if nl.indent == col
+                        && nl.ws == nl.indent
+                        && indicator(&self.line_text(n)[col..], b':')
+                    {
                         value = self.entry_node(n, col + 1, col);
                     }
                 }
@@ -792,7 +798,9 @@ impl<'a> YamlParser<'a> {
                 self.skip_block(i, c);
             }
             // Next entry at the same indentation.
-            let Some(n) = self.next_sibling(col) else { break };
+            let Some(n) = self.next_sibling(col) else {
+                break;
+            };
             let ni = self.lines[n].indent;
             if ni < col {
                 break;
@@ -865,7 +873,9 @@ impl<'a> YamlParser<'a> {
             });
             end = end.max(item.span.end);
             items.push(item);
-            let Some(n) = self.next_sibling(col) else { break };
+            let Some(n) = self.next_sibling(col) else {
+                break;
+            };
             let nl = self.lines[n];
             if nl.indent < col {
                 break;
@@ -998,10 +1008,18 @@ impl<'a> YamlParser<'a> {
                 .any(|e| e.span.start >= node.span.start && e.span.start <= l.end)
         {
             // from the value's start when it is on this line, else from the text after it
-            let from = if node.span.start >= l.start { node.span.start } else { end };
+            let from = if node.span.start >= l.start {
+                node.span.start
+            } else {
+                end
+            };
             self.err(
                 from..l.end,
-                if flow { SyntaxErrorKind::TextAfterFlow } else { SyntaxErrorKind::TextAfterQuote },
+                if flow {
+                    SyntaxErrorKind::TextAfterFlow
+                } else {
+                    SyntaxErrorKind::TextAfterQuote
+                },
             );
         }
         self.li = line + 1;
@@ -1190,7 +1208,10 @@ impl<'a> YamlParser<'a> {
                 && strip_comment(after).trim_matches([' ', '\t']).is_empty());
         if !ok {
             let e = l.start + p + strip_comment(after).trim_end().len();
-            self.err(l.start + c..e.max(l.start + p + 1).min(l.end), SyntaxErrorKind::TextAfterBlockHeader);
+            self.err(
+                l.start + c..e.max(l.start + p + 1).min(l.end),
+                SyntaxErrorKind::TextAfterBlockHeader,
+            );
         }
         // Content lines: until a non-empty line indented less than the content.
         let base = parent_indent.max(-1);
@@ -1213,9 +1234,7 @@ impl<'a> YamlParser<'a> {
             if nl.indent == 0 && is_doc_marker_line(nt) {
                 break;
             }
-            if nt.trim_start_matches([' ', '\t']).is_empty()
-                && (nl.indent as isize) <= base
-            {
+            if nt.trim_start_matches([' ', '\t']).is_empty() && (nl.indent as isize) <= base {
                 // a tab where the text's indentation should be
                 self.err(nl.start..nl.end, SyntaxErrorKind::TabIndent);
                 body.push(j);
@@ -1382,7 +1401,10 @@ impl<'a> YamlParser<'a> {
         if matches!(self.b.get(*p), Some(b'&' | b'!')) {
             let s = *p;
             while *p < self.b.len()
-                && !matches!(self.b[*p], b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}')
+                && !matches!(
+                    self.b[*p],
+                    b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}'
+                )
             {
                 *p += 1;
             }
@@ -1457,7 +1479,10 @@ impl<'a> YamlParser<'a> {
                     expect_sep = true;
                     let before = *p;
                     let explicit = self.b[*p] == b'?'
-                        && self.b.get(*p + 1).is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'));
+                        && self
+                            .b
+                            .get(*p + 1)
+                            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'));
                     if explicit {
                         *p += 1;
                         let mut q = *p;
@@ -1469,7 +1494,8 @@ impl<'a> YamlParser<'a> {
                     // `key: value` inside the collection; after a quoted or flow
                     // key (JSON-like) the colon may touch the value, and in flow
                     // context it may sit on the next line.
-                    let json_key = k.flow && !matches!(&k.value, Value::Scalar(sc) if sc.style == ScalarStyle::Plain);
+                    let json_key = k.flow
+                        && !matches!(&k.value, Value::Scalar(sc) if sc.style == ScalarStyle::Plain);
                     let mut q = *p;
                     let mut q2 = *p;
                     if self.flow_ws(&mut q2, parent_indent) && self.b.get(q2) == Some(&b':') {
@@ -1575,7 +1601,8 @@ impl<'a> YamlParser<'a> {
             _ => {
                 // plain scalar in flow context, possibly over several lines
                 let next = self.b.get(start + 1).copied();
-                let sep = next.is_none_or(|n| matches!(n, b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}'));
+                let sep = next
+                    .is_none_or(|n| matches!(n, b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}'));
                 if self.b[start] == b'#' {
                     let e = self.lines[self.line_of(start)].end;
                     self.err(start..e, SyntaxErrorKind::CommentWithoutSpace);
@@ -1622,7 +1649,10 @@ impl<'a> YamlParser<'a> {
                     e += 1;
                 }
                 // YAML white space is spaces and tabs (U+2028 is text)
-                let raw_end = start + self.src[start..e].trim_end_matches([' ', '\t', '\r', '\n']).len();
+                let raw_end = start
+                    + self.src[start..e]
+                        .trim_end_matches([' ', '\t', '\r', '\n'])
+                        .len();
                 if raw_end == start {
                     // an empty key before `: ` (`[ : value ]`)
                     *p = start;
@@ -1789,7 +1819,9 @@ fn guard(text: &str) -> Option<SyntaxError> {
     if text.len() > MAX_BYTES {
         return Some(SyntaxError {
             span: 0..0,
-            kind: SyntaxErrorKind::TooBig { kib: text.len() / 1024 },
+            kind: SyntaxErrorKind::TooBig {
+                kib: text.len() / 1024,
+            },
         });
     }
     let mut lines = 0usize;
@@ -1901,7 +1933,11 @@ impl Decoder {
                 line.len() - line.trim_start_matches([' ', '\t']).len()
             };
             let t = &line[lead..];
-            let t = if last { t } else { t.trim_end_matches([' ', '\t']) };
+            let t = if last {
+                t
+            } else {
+                t.trim_end_matches([' ', '\t'])
+            };
             if t.is_empty() && !first && !last {
                 pending_breaks += 1;
                 continue;

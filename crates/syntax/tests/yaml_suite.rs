@@ -33,7 +33,11 @@ fn cases() -> Vec<Case> {
     let mut out = Vec::new();
     collect(Path::new(DIR), &mut out);
     out.sort_by(|a, b| a.id.cmp(&b.id));
-    assert!(out.len() >= 400, "the suite is missing: {} cases", out.len());
+    assert!(
+        out.len() >= 400,
+        "the suite is missing: {} cases",
+        out.len()
+    );
     out
 }
 
@@ -85,13 +89,19 @@ fn out_of_scope(c: &Case) -> Vec<&'static str> {
             .map(str::to_string)
             .collect()
     };
-    if c.events.iter().any(|l| props(l).iter().any(|t| t.starts_with('&'))) {
+    if c.events
+        .iter()
+        .any(|l| props(l).iter().any(|t| t.starts_with('&')))
+    {
         why.push("anchor");
     }
     if c.events.iter().any(|l| l.starts_with("=ALI")) {
         why.push("alias");
     }
-    if c.events.iter().any(|l| props(l).iter().any(|t| t.starts_with('<'))) {
+    if c.events
+        .iter()
+        .any(|l| props(l).iter().any(|t| t.starts_with('<')))
+    {
         why.push("tag");
     }
     // A key that is a collection.
@@ -132,7 +142,9 @@ fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value as J;
     match (a, b) {
         (J::Number(x), J::Number(y)) => x.as_f64() == y.as_f64(),
-        (J::Array(x), J::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+        (J::Array(x), J::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+        }
         (J::Object(x), J::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
         }
@@ -152,7 +164,10 @@ fn report() -> bool {
 fn valid_in_scope_cases_read_to_their_json_exactly() {
     let mut total = 0;
     let mut failures = Vec::new();
-    for c in cases().iter().filter(|c| !c.error && out_of_scope(c).is_empty()) {
+    for c in cases()
+        .iter()
+        .filter(|c| !c.error && out_of_scope(c).is_empty())
+    {
         total += 1;
         let p = parse(&c.yaml);
         let errors: Vec<String> = p
@@ -164,26 +179,38 @@ fn valid_in_scope_cases_read_to_their_json_exactly() {
         let got = to_value(&document_data(&p));
         let want = std::fs::read_to_string(&json_path).ok().map(|t| {
             let mut vals = serde_json::Deserializer::from_str(&t).into_iter::<serde_json::Value>();
-            vals.next().and_then(Result::ok).unwrap_or(serde_json::Value::Null)
+            vals.next()
+                .and_then(Result::ok)
+                .unwrap_or(serde_json::Value::Null)
         });
         let data_ok = want.as_ref().is_none_or(|w| same(&got, w));
         if !errors.is_empty() || !data_ok {
             failures.push(format!(
                 "{} ({}): errors {errors:?}; got {got}; want {}",
                 c.id,
-                std::fs::read_to_string(c.dir.join("===")).unwrap_or_default().trim(),
+                std::fs::read_to_string(c.dir.join("==="))
+                    .unwrap_or_default()
+                    .trim(),
                 want.map_or("(no in.json)".into(), |w| w.to_string())
             ));
         }
     }
     if report() {
-        eprintln!("valid in-scope cases: {}/{total} read exactly", total - failures.len());
+        eprintln!(
+            "valid in-scope cases: {}/{total} read exactly",
+            total - failures.len()
+        );
         for f in &failures {
             eprintln!("  {f}");
         }
     }
     assert!(total >= 200, "only {total} cases selected");
-    assert!(failures.is_empty(), "{} of {total} valid cases differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {total} valid cases differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -194,17 +221,27 @@ fn must_fail_cases_get_a_syntax_error() {
     for c in cases().iter().filter(|c| c.error) {
         total += 1;
         let p = parse(&c.yaml);
-        let lines: Vec<usize> = p.errors.iter().map(|e| line_of(&c.yaml, e.span.start)).collect();
+        let lines: Vec<usize> = p
+            .errors
+            .iter()
+            .map(|e| line_of(&c.yaml, e.span.start))
+            .collect();
         let ok = !lines.is_empty();
         let excepted = MUST_FAIL_EXCEPTIONS.iter().any(|(id, _)| *id == c.id);
         if ok {
             passed += 1;
-            assert!(!excepted, "{} passes now: remove it from MUST_FAIL_EXCEPTIONS", c.id);
+            assert!(
+                !excepted,
+                "{} passes now: remove it from MUST_FAIL_EXCEPTIONS",
+                c.id
+            );
         } else if !excepted {
             failures.push(format!(
                 "{} ({}): no error\n{}",
                 c.id,
-                std::fs::read_to_string(c.dir.join("===")).unwrap_or_default().trim(),
+                std::fs::read_to_string(c.dir.join("==="))
+                    .unwrap_or_default()
+                    .trim(),
                 c.yaml
             ));
         }
@@ -217,7 +254,12 @@ fn must_fail_cases_get_a_syntax_error() {
     }
     assert_eq!(total, 94, "the suite has 94 must-fail cases");
     assert!(MUST_FAIL_EXCEPTIONS.len() <= 4);
-    assert!(failures.is_empty(), "{} must-fail cases missed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} must-fail cases missed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -239,17 +281,28 @@ fn out_of_scope_constructs_get_one_clear_diagnostic_and_nothing_else() {
             .map(|e| (line_of(&c.yaml, e.span.start), e.kind))
             .collect();
         if scoped == 0 || !other.is_empty() {
-            failures.push(format!("{} {why:?}: {scoped} out-of-scope, others {other:?}", c.id));
+            failures.push(format!(
+                "{} {why:?}: {scoped} out-of-scope, others {other:?}",
+                c.id
+            ));
         }
     }
     if report() {
-        eprintln!("out-of-scope cases: {}/{total} as designed", total - failures.len());
+        eprintln!(
+            "out-of-scope cases: {}/{total} as designed",
+            total - failures.len()
+        );
         for f in &failures {
             eprintln!("  {f}");
         }
     }
     assert!(total > 50);
-    assert!(failures.is_empty(), "{} cases:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cases:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -31,13 +31,15 @@ pub fn run(args: &[String]) -> i32 {
                     return 2;
                 }
             },
-            "--locale" => match inline.or_else(|| it.next().cloned()) {
-                Some(l) => locale = Locale::from_tag(&l),
-                None => {
-                    eprintln!("postmortem-lsp export: `--locale` needs a value (en or zh-TW).\n{USAGE}");
-                    return 2;
+            "--locale" => {
+                match inline.or_else(|| it.next().cloned()) {
+                    Some(l) => locale = Locale::from_tag(&l),
+                    None => {
+                        eprintln!("postmortem-lsp export: `--locale` needs a value (en or zh-TW).\n{USAGE}");
+                        return 2;
+                    }
                 }
-            },
+            }
             "--help" | "-h" => {
                 println!("{USAGE}\n\nPrints the postmortem's data as JSON: keys in document order, plain values as\nYAML 1.2 core-schema numbers, booleans and nulls, everything else as strings.\nExit codes: 0 read exactly; 1 syntax errors (on stderr; the JSON of what could be\nread is still printed); 2 usage or I/O problem.");
                 return 0;
@@ -63,13 +65,15 @@ pub fn run(args: &[String]) -> i32 {
         return 2;
     }
     let text = match std::fs::read(&path) {
-        Ok(b) => match String::from_utf8(b) {
-            Ok(t) => t,
-            Err(_) => {
-                eprintln!("postmortem-lsp export: {shown}: the file is not UTF-8 text; save it as UTF-8.");
-                return 2;
+        Ok(b) => {
+            match String::from_utf8(b) {
+                Ok(t) => t,
+                Err(_) => {
+                    eprintln!("postmortem-lsp export: {shown}: the file is not UTF-8 text; save it as UTF-8.");
+                    return 2;
+                }
             }
-        },
+        }
         Err(e) => {
             eprintln!("postmortem-lsp export: {shown}: {e}");
             return 2;

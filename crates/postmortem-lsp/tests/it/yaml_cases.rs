@@ -25,7 +25,12 @@ fn pm001(a: &Analysis) -> Vec<(usize, String)> {
     a.diagnostics
         .iter()
         .filter(|d| d.code == "PM001")
-        .map(|d| (a.text[..d.span.start].matches('\n').count() + 1, d.message.clone()))
+        .map(|d| {
+            (
+                a.text[..d.span.start].matches('\n').count() + 1,
+                d.message.clone(),
+            )
+        })
         .collect()
 }
 
@@ -58,8 +63,14 @@ fn a_tab_inside_block_scalar_text_is_text() {
         let a = check(t);
         let found = pm001(&a);
         // the only tab that indents is in the first case's last line
-        assert!(found.iter().all(|(l, m)| *l == 4 && m.contains("tab")), "{t:?}: {found:?}");
-        assert!(value(&a, "trace").is_some_and(|v| v.contains("at pool.get()")), "{t:?}");
+        assert!(
+            found.iter().all(|(l, m)| *l == 4 && m.contains("tab")),
+            "{t:?}: {found:?}"
+        );
+        assert!(
+            value(&a, "trace").is_some_and(|v| v.contains("at pool.get()")),
+            "{t:?}"
+        );
     }
     let a = check("trace: |\n  at main()\n  \tat pool.get()\n");
     assert_eq!(value(&a, "trace"), Some("at main()\n\tat pool.get()\n"));
@@ -71,7 +82,10 @@ fn text_after_a_block_scalar_header_is_reported_not_dropped() {
     let f = pm001(&a);
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(f[0].0, 1);
-    assert!(f[0].1.contains("`|` or `>`") && f[0].1.contains("quote"), "{f:?}");
+    assert!(
+        f[0].1.contains("`|` or `>`") && f[0].1.contains("quote"),
+        "{f:?}"
+    );
     assert_eq!(value(&a, "owner"), Some("team"));
 }
 
@@ -96,7 +110,10 @@ fn stray_text_or_a_list_before_the_first_key_is_reported() {
     assert_eq!(value(&a, "incident_ref"), Some("INC-1"));
     let a = check("- one\n- two\nincident_ref: INC-1\n");
     let f = pm001(&a);
-    assert!(f.iter().any(|(l, m)| *l == 1 && m.contains("list item")), "{f:?}");
+    assert!(
+        f.iter().any(|(l, m)| *l == 1 && m.contains("list item")),
+        "{f:?}"
+    );
 }
 
 #[test]
@@ -157,7 +174,11 @@ fn block_scalar_details_whitespace_lines_keep_at_eof_relative_indicator_bom() {
 fn anchors_aliases_and_tags_are_reported_where_they_are_and_the_rest_is_read() {
     let a = check("base: &b value\ncopy: *b\nn: !!str 42\nlater: fine\n");
     let f = pm001(&a);
-    assert_eq!(f.iter().map(|x| x.0).collect::<Vec<_>>(), vec![1, 2, 3], "{f:?}");
+    assert_eq!(
+        f.iter().map(|x| x.0).collect::<Vec<_>>(),
+        vec![1, 2, 3],
+        "{f:?}"
+    );
     assert!(f[0].1.contains("Anchors") && f[1].1.contains("Aliases") && f[2].1.contains("Tags"));
     assert_eq!(value(&a, "base"), Some("value"));
     assert_eq!(value(&a, "n"), Some("42"));
@@ -168,10 +189,23 @@ fn anchors_aliases_and_tags_are_reported_where_they_are_and_the_rest_is_read() {
 fn colon_in_value_indented_more_and_stray_item_are_specific_in_chinese() {
     let a = check_zh("summary: the cause: a config change\nroot_cause:\n  a: 1\n    b: 2\nowner:\n  x: 1\n  - y\n");
     let f = pm001(&a);
-    assert!(f.iter().any(|(l, m)| *l == 1 && m.contains("引號") && m.contains("`: `")), "{f:?}");
-    assert!(f.iter().any(|(l, m)| *l == 4 && m.contains("縮排更多")), "{f:?}");
-    assert!(f.iter().any(|(l, m)| *l == 7 && m.contains("清單項目")), "{f:?}");
-    assert!(f.iter().all(|(_, m)| !m.contains("請檢查縮排")), "no generic advice: {f:?}");
+    assert!(
+        f.iter()
+            .any(|(l, m)| *l == 1 && m.contains("引號") && m.contains("`: `")),
+        "{f:?}"
+    );
+    assert!(
+        f.iter().any(|(l, m)| *l == 4 && m.contains("縮排更多")),
+        "{f:?}"
+    );
+    assert!(
+        f.iter().any(|(l, m)| *l == 7 && m.contains("清單項目")),
+        "{f:?}"
+    );
+    assert!(
+        f.iter().all(|(_, m)| !m.contains("請檢查縮排")),
+        "no generic advice: {f:?}"
+    );
 }
 
 #[test]
@@ -183,12 +217,19 @@ fn export_prints_json_in_document_order_with_core_schema_and_exit_codes() {
     let bad = dir.join("bad.yaml");
     std::fs::write(&bad, "a: 1\nb: \"\\q\"\n").expect("write");
     let bin = env!("CARGO_BIN_EXE_postmortem-lsp");
-    let o = std::process::Command::new(bin).args(["export"]).arg(&ok).output().expect("run");
+    let o = std::process::Command::new(bin)
+        .args(["export"])
+        .arg(&ok)
+        .output()
+        .expect("run");
     assert_eq!(o.status.code(), Some(0));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.find("zeta") < out.find("alpha"), "{out}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
-    assert_eq!(v, serde_json::json!({"zeta": 1, "alpha": [true, null, 2.5, "3", "x"]}));
+    assert_eq!(
+        v,
+        serde_json::json!({"zeta": 1, "alpha": [true, null, 2.5, "3", "x"]})
+    );
     let o = std::process::Command::new(bin)
         .args(["export", "--format", "json"])
         .arg(&bad)
@@ -196,7 +237,10 @@ fn export_prints_json_in_document_order_with_core_schema_and_exit_codes() {
         .expect("run");
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("bad.yaml:2:") && err.contains("PM001"), "{err}");
+    assert!(
+        err.contains("bad.yaml:2:") && err.contains("PM001"),
+        "{err}"
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON still printed");
     assert_eq!(v["a"], serde_json::json!(1));
     let o = std::process::Command::new(bin)
