@@ -8,57 +8,31 @@ use crate::diagnostic::Locale;
 use std::io::Write;
 use std::path::PathBuf;
 
-pub const USAGE: &str = "usage: postmortem-lsp export FILE [--format json] [--locale en|zh-TW]";
+/// `postmortem-lsp export`.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Keys stay in document order; plain values are resolved by the YAML 1.2 core schema (42 → number, true → boolean, ~ or empty → null), everything else is a string.\nExit codes: 0 read exactly; 1 syntax errors (on stderr; the JSON of what could be read is still printed); 2 usage or I/O problem."
+)]
+pub struct Args {
+    /// The postmortem to read.
+    file: PathBuf,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Json)]
+    format: Format,
+    /// Language of the syntax errors: en or zh-TW.
+    #[arg(long, value_parser = super::parse_locale)]
+    locale: Option<Locale>,
+}
 
-pub fn run(args: &[String]) -> i32 {
-    let mut file: Option<PathBuf> = None;
-    let mut locale = Locale::En;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        let (flag, inline) = match a.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
-            _ => (a.as_str(), None),
-        };
-        match flag {
-            "--format" | "-f" => match inline.or_else(|| it.next().cloned()).as_deref() {
-                Some("json") => {}
-                Some(other) => {
-                    eprintln!("postmortem-lsp export: unknown format `{other}`; the only format is json.\n{USAGE}");
-                    return 2;
-                }
-                None => {
-                    eprintln!("postmortem-lsp export: `--format` needs a value (json).\n{USAGE}");
-                    return 2;
-                }
-            },
-            "--locale" => {
-                match inline.or_else(|| it.next().cloned()) {
-                    Some(l) => locale = Locale::from_tag(&l),
-                    None => {
-                        eprintln!("postmortem-lsp export: `--locale` needs a value (en or zh-TW).\n{USAGE}");
-                        return 2;
-                    }
-                }
-            }
-            "--help" | "-h" => {
-                println!("{USAGE}\n\nPrints the postmortem's data as JSON: keys in document order, plain values as\nYAML 1.2 core-schema numbers, booleans and nulls, everything else as strings.\nExit codes: 0 read exactly; 1 syntax errors (on stderr; the JSON of what could be\nread is still printed); 2 usage or I/O problem.");
-                return 0;
-            }
-            f if f.starts_with('-') => {
-                eprintln!("postmortem-lsp export: unknown option `{f}`.\n{USAGE}");
-                return 2;
-            }
-            p if file.is_none() => file = Some(PathBuf::from(p)),
-            p => {
-                eprintln!("postmortem-lsp export: one file at a time (also got `{p}`).\n{USAGE}");
-                return 2;
-            }
-        }
-    }
-    let Some(path) = file else {
-        eprintln!("postmortem-lsp export: which file? {USAGE}");
-        return 2;
-    };
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Json,
+}
+
+pub fn run(a: Args) -> i32 {
+    let Format::Json = a.format;
+    let path = a.file;
+    let locale = a.locale.unwrap_or(Locale::En);
     let shown = path.display();
     if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
         eprintln!("postmortem-lsp export: {shown}: not a regular file; give the path of a postmortem file.");
@@ -96,7 +70,10 @@ pub fn run(args: &[String]) -> i32 {
 
 /// 1-based line and column (in characters) of a byte offset.
 fn line_col(text: &str, off: usize) -> (usize, usize) {
-    let off = off.min(text.len());
+    let mut off = off.min(text.len());
+    while !text.is_char_boundary(off) {
+        off -= 1;
+    }
     let before = &text[..off];
     let line = before.matches('\n').count() + 1;
     let start = before.rfind('\n').map_or(0, |i| i + 1);

@@ -250,5 +250,17 @@ fn export_prints_json_in_document_order_with_core_schema_and_exit_codes() {
         .expect("run");
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("missing.yaml"));
+    // listed in --help, with its own --help
+    let o = std::process::Command::new(bin)
+        .arg("--help")
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("export"));
+    let o = std::process::Command::new(bin)
+        .args(["export", "--help"])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("core schema"));
     let _ = std::fs::remove_dir_all(&dir);
 }
