@@ -237,7 +237,7 @@ pub fn parse_answer(text: &str) -> Result<V, String> {
         let line = t[..e.span.start.min(t.len())].matches('\n').count() + 1;
         return Err(format!(
             "the answer is not valid YAML or JSON (line {line}: {})",
-            e.message
+            postmortem_engine::i18n::syntax_message(e.kind, crate::diagnostic::Locale::En)
         ));
     }
     match &parsed.root {

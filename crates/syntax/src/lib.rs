@@ -12,6 +12,7 @@
 //! (1 ms for a 264-line postmortem) even incrementally, which is most of the
 //! per-keystroke budget; see docs/architecture.md.
 
+pub mod export;
 pub mod text;
 
 use crate::text::Span;
@@ -166,10 +167,106 @@ impl Node {
     }
 }
 
-#[derive(Clone, Debug)]
+/// Why a region can't be read. Each kind has an English and a 繁體中文
+/// message saying what to do (`postmortem_lsp::i18n::syntax_message`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SyntaxErrorKind {
+    /// The document is larger than [`MAX_BYTES`] (its size in KiB).
+    TooBig { kib: usize },
+    /// The document has more than [`MAX_LINES`] lines.
+    TooManyLines,
+    /// Nesting deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// A tab where YAML needs indentation spaces.
+    TabIndent,
+    /// A `[` or `{` that is never closed (or closed by the wrong bracket).
+    UnclosedFlow,
+    /// Text after a closed `[...]`/`{...}` on the same line.
+    TextAfterFlow,
+    /// A `"` or `'` that is never closed.
+    UnclosedQuote,
+    /// Text after a closed quoted value on the same line.
+    TextAfterQuote,
+    /// A plain value containing `: `.
+    ColonInValue,
+    /// A line indented more than its neighbours.
+    IndentedMore,
+    /// A `- item` where a `key:` is expected.
+    StrayListItem,
+    /// A line that is neither `key: value` nor a list item where one is expected.
+    NotAKeyValue,
+    /// Text after the `|` or `>` of a block scalar header.
+    TextAfterBlockHeader,
+    /// An escape YAML doesn't define in a double-quoted value (`\d`, `\U` in a path).
+    UnknownEscape,
+    /// A comma, colon or bracket out of place inside `[...]`/`{...}`.
+    BadFlow,
+    /// A plain value starting with a character YAML reserves (`@`, `` ` ``, `%`…).
+    ReservedIndicator,
+    /// A `#` comment with no space before it, directly after a value.
+    CommentWithoutSpace,
+    /// `&anchor`: not supported in postmortems.
+    Anchor,
+    /// `*alias`: not supported in postmortems.
+    Alias,
+    /// `!tag`: not supported in postmortems.
+    Tag,
+    /// A second document (`---` after content).
+    SecondDocument,
+    /// A key that is a list or a map (`? [a, b]`).
+    ComplexKey,
+    /// A block list or map starting on the line of its `key:` or of `---`.
+    BlockOnSameLine,
+    /// A `%YAML`/`%TAG` directive that is malformed, repeated, or not followed by `---`.
+    BadDirective,
+}
+
+impl SyntaxErrorKind {
+    /// Every kind (with placeholder data), for tests that check each has messages.
+    pub const ALL: &'static [SyntaxErrorKind] = &[
+        SyntaxErrorKind::TooBig { kib: 0 },
+        SyntaxErrorKind::TooManyLines,
+        SyntaxErrorKind::TooDeep,
+        SyntaxErrorKind::TabIndent,
+        SyntaxErrorKind::UnclosedFlow,
+        SyntaxErrorKind::TextAfterFlow,
+        SyntaxErrorKind::UnclosedQuote,
+        SyntaxErrorKind::TextAfterQuote,
+        SyntaxErrorKind::ColonInValue,
+        SyntaxErrorKind::IndentedMore,
+        SyntaxErrorKind::StrayListItem,
+        SyntaxErrorKind::NotAKeyValue,
+        SyntaxErrorKind::TextAfterBlockHeader,
+        SyntaxErrorKind::UnknownEscape,
+        SyntaxErrorKind::BadFlow,
+        SyntaxErrorKind::ReservedIndicator,
+        SyntaxErrorKind::CommentWithoutSpace,
+        SyntaxErrorKind::Anchor,
+        SyntaxErrorKind::Alias,
+        SyntaxErrorKind::Tag,
+        SyntaxErrorKind::SecondDocument,
+        SyntaxErrorKind::ComplexKey,
+        SyntaxErrorKind::BlockOnSameLine,
+        SyntaxErrorKind::BadDirective,
+    ];
+
+    /// Valid YAML that postmortem-lsp leaves out by design.
+    pub fn is_out_of_scope(self) -> bool {
+        matches!(
+            self,
+            SyntaxErrorKind::Anchor
+                | SyntaxErrorKind::Alias
+                | SyntaxErrorKind::Tag
+                | SyntaxErrorKind::SecondDocument
+                | SyntaxErrorKind::ComplexKey
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyntaxError {
     pub span: Span,
-    pub message: String,
+    pub kind: SyntaxErrorKind,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -200,24 +297,15 @@ pub fn parse(text: &str) -> Parsed {
     }
 }
 
-pub(crate) const MSG_TAB: &str = "This YAML can't be read: a tab indents it. Indent with spaces.";
-pub(crate) const MSG_UNCLOSED_FLOW: &str = "This YAML can't be read: a `[` or `{` is never closed. Close it, or quote the text if the bracket is part of it.";
-pub(crate) const MSG_AFTER_FLOW: &str = "This YAML can't be read: text after `[...]` makes it neither a list nor a string. Quote the whole value, e.g. \"[report §2] text\".";
-pub(crate) const MSG_UNCLOSED_QUOTE: &str =
-    "This YAML can't be read: a `\"` quote is never closed. Close it.";
-pub(crate) const MSG_GENERIC: &str = "This YAML can't be read here. Check the indentation and that each `key:` has a space after the colon.";
-pub(crate) const MSG_COLON_IN_VALUE: &str = "This value contains `: `, which YAML reads as the start of another key. Quote the whole value.";
-pub(crate) const MSG_INDENT: &str = "This line is indented more than the lines around it, so YAML can't place it. Align it with the entries it belongs to.";
-pub(crate) const MSG_STRAY_ITEM: &str =
-    "This list item belongs to no key. Put it under a `key:`, indented, or remove the `- `.";
-
 #[derive(Clone, Copy, Debug)]
 struct Line {
     start: usize,
     /// End of the content, before the line break.
     end: usize,
-    /// Leading spaces.
+    /// Leading spaces (YAML indentation never includes tabs).
     indent: usize,
+    /// Leading spaces and tabs: where the content starts.
+    ws: usize,
     /// Empty, or only a comment.
     blank: bool,
 }
@@ -242,27 +330,22 @@ impl<'a> YamlParser<'a> {
     fn new(src: &'a str) -> Self {
         let b = src.as_bytes();
         let mut lines = Vec::new();
-        let mut errors = Vec::new();
+        let errors = Vec::new();
         for (start, l) in line_offsets(src) {
+            // A byte order mark is not content.
+            let (start, l) = match l.strip_prefix('\u{feff}') {
+                Some(rest) if start == 0 => (3, rest),
+                _ => (start, l),
+            };
             let indent = l.len() - l.trim_start_matches(' ').len();
-            let rest = &l[indent..];
-            let mut blank = rest.is_empty() || rest.starts_with('#');
-            if rest.starts_with('\t')
-                && !rest.trim().is_empty()
-                && !rest.trim_start().starts_with('#')
-            {
-                errors.push(SyntaxError {
-                    span: start..start + l.len(),
-                    message: MSG_TAB.into(),
-                });
-                blank = true;
-            } else if rest.trim().is_empty() {
-                blank = true;
-            }
+            let rest = l.trim_start_matches([' ', '\t']);
+            let ws = l.len() - rest.len();
+            let blank = rest.is_empty() || rest.starts_with('#');
             lines.push(Line {
                 start,
                 end: start + l.len(),
                 indent,
+                ws,
                 blank,
             });
         }
@@ -278,12 +361,19 @@ impl<'a> YamlParser<'a> {
         }
     }
 
-    fn err(&mut self, span: Span, msg: &str) {
+    fn err(&mut self, span: Span, kind: SyntaxErrorKind) {
+        // Spans always cover whole characters.
+        let mut start = span.start.min(self.src.len());
+        while !self.src.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = span.end.clamp(start, self.src.len());
+        while !self.src.is_char_boundary(end) {
+            end += 1;
+        }
+        let span = start..end;
         if !self.errors.iter().any(|e| e.span == span) {
-            self.errors.push(SyntaxError {
-                span,
-                message: msg.to_string(),
-            });
+            self.errors.push(SyntaxError { span, kind });
         }
     }
 
@@ -312,6 +402,21 @@ impl<'a> YamlParser<'a> {
         }
     }
 
+    /// The next non-blank line for a block at `col`; a line at `col` whose
+    /// content is indented by tabs is reported and skipped.
+    fn next_sibling(&mut self, col: usize) -> Option<usize> {
+        loop {
+            let n = self.peek()?;
+            let l = self.lines[n];
+            if l.indent == col && l.ws > l.indent {
+                self.err(l.start..l.end, SyntaxErrorKind::TabIndent);
+                self.skip_block(n, col);
+                continue;
+            }
+            return Some(n);
+        }
+    }
+
     fn content_span(&self, i: usize) -> Span {
         let l = self.lines[i];
         let t = self.line_text(i);
@@ -322,14 +427,58 @@ impl<'a> YamlParser<'a> {
     fn document(&mut self) -> Node {
         // Directives and the first `---`.
         let mut seen_content = false;
+        let mut seen_start = false;
+        let mut first_directive: Option<usize> = None;
+        let mut yaml_directive = false;
         for i in 0..self.lines.len() {
             let t = self.line_text(i);
+            if !seen_content && !seen_start && t.starts_with('%') {
+                let words: Vec<&str> = strip_comment(t).split_whitespace().collect();
+                let bad = if words.first() == Some(&"%YAML") {
+                    let version_ok = words.get(1).is_some_and(|v| {
+                        v.split_once('.').is_some_and(|(a, b)| {
+                            !a.is_empty()
+                                && !b.is_empty()
+                                && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
+                        })
+                    });
+                    let repeated = yaml_directive;
+                    yaml_directive = true;
+                    words.len() != 2 || !version_ok || repeated
+                } else {
+                    false
+                };
+                if bad {
+                    let l = self.lines[i];
+                    self.err(l.start..l.end, SyntaxErrorKind::BadDirective);
+                }
+                first_directive.get_or_insert(i);
+                self.lines[i].blank = true;
+                continue;
+            }
+            if let Some(d) = first_directive {
+                if !seen_start && !self.lines[i].blank && !is_doc_marker(t, "---") {
+                    // directives must be followed by `---`
+                    let l = self.lines[d];
+                    self.err(l.start..l.end, SyntaxErrorKind::BadDirective);
+                    first_directive = None;
+                }
+            }
             if !seen_content
                 && (t.starts_with('%')
                     || (self.lines[i].indent == 0
                         && is_doc_marker(t, "---")
                         && strip_comment(t).trim() == "---"))
             {
+                if !t.starts_with('%') {
+                    if seen_start {
+                        // `---` twice: a second (empty) document
+                        self.stop = i;
+                        self.second_document(i);
+                        break;
+                    }
+                    seen_start = true;
+                }
                 self.lines[i].blank = true;
                 continue;
             }
@@ -339,12 +488,27 @@ impl<'a> YamlParser<'a> {
             if self.lines[i].indent == 0 && (is_doc_marker(t, "---") || is_doc_marker(t, "...")) {
                 if seen_content {
                     self.stop = i;
+                    self.second_document(i);
                     break;
                 }
                 // `--- value` on the marker line: treat the rest as content.
                 self.lines[i].indent = 4;
+                if is_doc_marker(t, "---") {
+                    seen_start = true;
+                }
+                let rest = strip_comment(t.get(4..).unwrap_or(""));
+                if is_doc_marker(t, "---") && starts_block(rest) {
+                    let l = self.lines[i];
+                    self.err(l.start + 4..l.end, SyntaxErrorKind::BlockOnSameLine);
+                }
             }
             seen_content = true;
+        }
+        if let Some(d) = first_directive {
+            if !seen_start {
+                let l = self.lines[d];
+                self.err(l.start..l.end, SyntaxErrorKind::BadDirective);
+            }
         }
         let mut pairs: Vec<Pair> = Vec::new();
         let mut lone: Option<Node> = None;
@@ -355,21 +519,31 @@ impl<'a> YamlParser<'a> {
             match node {
                 Some(Node {
                     value: Value::Map(p),
+                    flow: false,
                     ..
                 }) => pairs.extend(p),
                 Some(n) if pairs.is_empty() && lone.is_none() => lone = Some(n),
-                Some(n) => self.err(n.span.clone(), MSG_GENERIC),
+                Some(n) => self.err(n.span.clone(), SyntaxErrorKind::NotAKeyValue),
                 None => {}
             }
             if self.li == before {
                 let span = self.content_span(i);
-                self.err(span, MSG_GENERIC);
+                self.err(span, SyntaxErrorKind::NotAKeyValue);
                 self.li = i + 1;
             }
         }
         match lone {
             Some(n) if pairs.is_empty() => n,
-            _ => {
+            lone => {
+                if let Some(n) = lone {
+                    // Text or a list before the first key: never dropped silently.
+                    let kind = if n.as_seq().is_some() {
+                        SyntaxErrorKind::StrayListItem
+                    } else {
+                        SyntaxErrorKind::NotAKeyValue
+                    };
+                    self.err(n.span.clone(), kind);
+                }
                 let span = match (pairs.first(), pairs.last()) {
                     (Some(a), Some(b)) => a.span.start..b.span.end,
                     _ => 0..0,
@@ -383,15 +557,86 @@ impl<'a> YamlParser<'a> {
         }
     }
 
+    /// Content after the first document ends at line `i` (`---` or `...`):
+    /// one diagnostic at the `---`, or at the first text after a `...`.
+    fn second_document(&mut self, i: usize) {
+        let t = self.line_text(i);
+        let l = self.lines[i];
+        if is_doc_marker(t, "---") {
+            self.err(l.start..l.start + 3, SyntaxErrorKind::SecondDocument);
+            return;
+        }
+        let after_marker = strip_comment(&t[3..]).trim();
+        if !after_marker.is_empty() {
+            self.err(l.start..l.end, SyntaxErrorKind::SecondDocument);
+            return;
+        }
+        for j in i + 1..self.lines.len() {
+            if !self.lines[j].blank {
+                let span = self.lines[j].start..self.lines[j].end;
+                self.err(span, SyntaxErrorKind::SecondDocument);
+                return;
+            }
+        }
+    }
+
+    /// Skips `&anchor` and `!tag` properties at byte `c` of line `i` (and the
+    /// white space after them), reporting each: postmortems don't use them.
+    fn props(&mut self, i: usize, mut c: usize) -> usize {
+        let l = self.lines[i];
+        let b = self.line_text(i).as_bytes();
+        loop {
+            while c < b.len() && is_ws(b[c]) {
+                c += 1;
+            }
+            if c < b.len() && (b[c] == b'&' || b[c] == b'!') {
+                let s = c;
+                while c < b.len() && !is_ws(b[c]) {
+                    c += 1;
+                }
+                let kind = if b[s] == b'&' {
+                    SyntaxErrorKind::Anchor
+                } else {
+                    SyntaxErrorKind::Tag
+                };
+                self.err(l.start + s..l.start + c, kind);
+                continue;
+            }
+            return c;
+        }
+    }
+
     /// A block node whose first token is at (line, col).
     fn block_at_line(&mut self, i: usize, col: usize, parent_indent: isize) -> Option<Node> {
         let t = self.line_text(i);
+        let l = self.lines[i];
+        if col == l.indent && l.ws > l.indent {
+            // Tabs after the indentation: fine before a scalar or a flow
+            // collection, not before a block entry.
+            let rest = &t[l.ws..];
+            if is_seq_item(rest) || find_key(rest).is_some() {
+                self.err(l.start..l.end, SyntaxErrorKind::TabIndent);
+                self.skip_block(i, l.indent);
+                return None;
+            }
+            return self.inline_node(i, l.ws, parent_indent);
+        }
         let rest = &t[col.min(t.len())..];
         if is_seq_item(rest) {
             return Some(self.block_seq(i, col));
         }
-        if find_key(rest).is_some() {
-            return Some(self.block_map(i, col));
+        if find_key(rest).is_some() || indicator(rest, b'?') || indicator(rest, b':') {
+            return Some(self.block_map(i, col, col));
+        }
+        if rest.starts_with(['&', '!']) {
+            // `&anchor key: value`: report the property, read the entry.
+            let save = self.errors.len();
+            let c2 = self.props(i, col);
+            let t = self.line_text(i);
+            if find_key(&t[c2..]).is_some() || indicator(&t[c2..], b':') {
+                return Some(self.block_map(i, col, c2));
+            }
+            self.errors.truncate(save);
         }
         self.inline_node(i, col, parent_indent)
     }
@@ -402,7 +647,7 @@ impl<'a> YamlParser<'a> {
     fn block_child(&mut self, indent: usize, allow_compact_seq: bool) -> Option<Node> {
         let i = self.peek()?;
         let l = self.lines[i];
-        if l.indent > indent {
+        if l.indent > indent || (l.ws > indent && l.ws > l.indent) {
             return self.block_at_line(i, l.indent, indent as isize);
         }
         if allow_compact_seq && l.indent == indent && is_seq_item(&self.line_text(i)[l.indent..]) {
@@ -415,7 +660,7 @@ impl<'a> YamlParser<'a> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             let span = self.content_span(i);
-            self.err(span, "Nesting here is deeper than 64 levels; a postmortem never needs that. Flatten this part of the document.");
+            self.err(span, SyntaxErrorKind::TooDeep);
             self.skip_block(i, self.lines[i].indent);
             self.depth -= 1;
             return false;
@@ -423,7 +668,49 @@ impl<'a> YamlParser<'a> {
         true
     }
 
-    fn block_map(&mut self, first: usize, col: usize) -> Node {
+    /// The node after a `?` or `:` indicator at byte `c` of line `i`: on the
+    /// same line, or the block below indented more than `parent`.
+    fn entry_node(&mut self, i: usize, c: usize, parent: usize) -> Option<Node> {
+        let t = self.line_text(i);
+        let b = t.as_bytes();
+        let mut c2 = c.min(t.len());
+        while c2 < b.len() && is_ws(b[c2]) {
+            c2 += 1;
+        }
+        if t[c.min(t.len())..c2].contains('\t') && starts_block(&t[c2..]) {
+            let l = self.lines[i];
+            self.err(
+                l.start + c.saturating_sub(1)..l.end,
+                SyntaxErrorKind::TabIndent,
+            );
+        }
+        if strip_comment(&t[c2..]).trim().is_empty() {
+            self.li = i + 1;
+            return self.block_child(parent, true);
+        }
+        self.block_at_line(i, c2, parent as isize)
+    }
+
+    /// A key read from a node: a scalar, or an out-of-scope complex key.
+    fn key_of(&mut self, n: Option<Node>, at: usize) -> Scalar {
+        match n {
+            Some(Node {
+                value: Value::Scalar(s),
+                ..
+            }) => s,
+            Some(n) => {
+                if !matches!(n.value, Value::Invalid) {
+                    self.err(n.span.clone(), SyntaxErrorKind::ComplexKey);
+                }
+                empty_scalar(n.span.start)
+            }
+            None => empty_scalar(at),
+        }
+    }
+
+    /// A block map whose entries are at `col`; its first key starts at `first_col`
+    /// (after an anchor or tag on the first line).
+    fn block_map(&mut self, first: usize, col: usize, first_col: usize) -> Node {
         let mut pairs = Vec::new();
         if !self.enter(first) {
             return Node {
@@ -433,16 +720,34 @@ impl<'a> YamlParser<'a> {
             };
         }
         let mut i = first;
-        let mut c = col;
+        let mut c = first_col;
         loop {
             let l = self.lines[i];
             let t = self.line_text(i);
-            let rest = &t[c.min(t.len())..];
+            let mut rest = &t[c.min(t.len())..];
+            if rest.starts_with(['&', '!', '*']) {
+                // `&anchor key:`, `!tag key:`, `*alias : value`: report, then read the entry
+                let save = self.errors.len();
+                let c2 = if rest.starts_with('*') {
+                    let len = rest.find([' ', '\t']).unwrap_or(rest.len());
+                    self.err(l.start + c..l.start + c + len, SyntaxErrorKind::Alias);
+                    c + len + rest[len..].len() - rest[len..].trim_start_matches([' ', '\t']).len()
+                } else {
+                    self.props(i, c)
+                };
+                let r2 = &t[c2.min(t.len())..];
+                if find_key(r2).is_some() || indicator(r2, b':') {
+                    c = c2;
+                    rest = r2;
+                } else {
+                    self.errors.truncate(save);
+                }
+            }
             let base = l.start + c;
             if let Some((kr, colon)) = find_key(rest) {
                 let key = self.key_scalar(base + kr.start, base + kr.end);
                 let vcol = c + colon + 1;
-                let value = self.value_after(i, vcol, c);
+                let value = self.value_after(i, vcol, col);
                 let end = value
                     .as_ref()
                     .map_or(key.span.end, |v| v.span.end.max(key.span.end));
@@ -451,24 +756,58 @@ impl<'a> YamlParser<'a> {
                     key,
                     value,
                 });
+            } else if indicator(rest, b'?') {
+                // `? key` on its own line(s), then optionally `: value`
+                let key_node = self.entry_node(i, c + 1, c);
+                let key = self.key_of(key_node, base);
+                let mut value = None;
+                if let Some(n) = self.peek() {
+                    let nl = self.lines[n];
+                    if nl.indent == col
+                        && nl.ws == nl.indent
+                        && indicator(&self.line_text(n)[col..], b':')
+                    {
+                        value = self.entry_node(n, col + 1, col);
+                    }
+                }
+                let end = value
+                    .as_ref()
+                    .map_or(key.span.end.max(base + 1), |v| v.span.end.max(key.span.end));
+                pairs.push(Pair {
+                    span: base..end,
+                    key,
+                    value,
+                });
+            } else if indicator(rest, b':') {
+                // `: value` with an empty key
+                let key = empty_scalar(base);
+                let value = self.entry_node(i, c + 1, c);
+                let end = value.as_ref().map_or(base + 1, |v| v.span.end);
+                pairs.push(Pair {
+                    span: base..end,
+                    key,
+                    value,
+                });
             } else if is_seq_item(rest) {
                 let span = self.content_span(i);
-                self.err(span, MSG_STRAY_ITEM);
+                self.err(span, SyntaxErrorKind::StrayListItem);
                 self.skip_block(i, c);
             } else {
                 let span = self.content_span(i);
-                self.err(span, MSG_GENERIC);
+                self.err(span, SyntaxErrorKind::NotAKeyValue);
                 self.skip_block(i, c);
             }
             // Next entry at the same indentation.
-            let Some(n) = self.peek() else { break };
+            let Some(n) = self.next_sibling(col) else {
+                break;
+            };
             let ni = self.lines[n].indent;
             if ni < col {
                 break;
             }
             if ni > col {
                 let span = self.content_span(n);
-                self.err(span, MSG_INDENT);
+                self.err(span, SyntaxErrorKind::IndentedMore);
                 self.skip_block(n, col);
                 match self.peek() {
                     Some(m) if self.lines[m].indent == col => {
@@ -515,6 +854,9 @@ impl<'a> YamlParser<'a> {
                 c += 1;
             }
             let rest = strip_comment(&t[c.min(t.len())..]);
+            if t[col + 1..c.min(t.len())].contains('\t') && starts_block(rest) {
+                self.err(l.start + col..l.end, SyntaxErrorKind::TabIndent);
+            }
             let item = if rest.trim().is_empty() {
                 self.li = i + 1;
                 self.block_child(col, false)
@@ -531,14 +873,16 @@ impl<'a> YamlParser<'a> {
             });
             end = end.max(item.span.end);
             items.push(item);
-            let Some(n) = self.peek() else { break };
+            let Some(n) = self.next_sibling(col) else {
+                break;
+            };
             let nl = self.lines[n];
             if nl.indent < col {
                 break;
             }
             if nl.indent > col {
                 let span = self.content_span(n);
-                self.err(span, MSG_INDENT);
+                self.err(span, SyntaxErrorKind::IndentedMore);
                 self.skip_block(n, col);
                 match self.peek() {
                     Some(m)
@@ -568,7 +912,8 @@ impl<'a> YamlParser<'a> {
     fn value_after(&mut self, i: usize, col: usize, key_indent: usize) -> Option<Node> {
         let t = self.line_text(i);
         let mut c = col.min(t.len());
-        c = skip_props(t, c);
+        c = self.props(i, c);
+        let t = self.line_text(i);
         let rest = strip_comment(&t[c..]);
         if rest.trim().is_empty() {
             self.li = i + 1;
@@ -581,17 +926,25 @@ impl<'a> YamlParser<'a> {
     fn inline_node(&mut self, i: usize, col: usize, parent_indent: isize) -> Option<Node> {
         let l = self.lines[i];
         let t = self.line_text(i);
-        let c = skip_props(t, col.min(t.len()));
+        let c = self.props(i, col.min(t.len()));
         let rest = &t[c..];
         let at = l.start + c;
         if strip_comment(rest).trim().is_empty() {
+            // only properties here (`key:\n  &a\n- item`): a list at the
+            // parent's indentation may follow when they start their line
             self.li = i + 1;
-            return self.block_child(parent_indent.max(0) as usize, false);
+            let own_line = col.min(t.len()) == l.ws;
+            return self.block_child(parent_indent.max(0) as usize, own_line);
+        }
+        if is_seq_item(rest) {
+            // `key: - a`: a block list can't start on the key's line
+            self.err(at..l.end, SyntaxErrorKind::BlockOnSameLine);
         }
         let first = rest.as_bytes()[0];
         match first {
             b'*' => {
                 let len = rest.find([' ', '\t', ',', ']', '}']).unwrap_or(rest.len());
+                self.err(at..at + len, SyntaxErrorKind::Alias);
                 self.li = i + 1;
                 Some(Node {
                     value: Value::Alias,
@@ -601,6 +954,32 @@ impl<'a> YamlParser<'a> {
             }
             b'[' | b'{' => {
                 let (node, end) = self.flow(at, parent_indent);
+                // `[a, b]: value`: a complex key, out of scope; read the value
+                let line = self.line_of(end.saturating_sub(1).max(at));
+                let le = self.lines[line].end;
+                let tail = &self.src[end.min(le)..le];
+                let gap = tail.len() - tail.trim_start_matches([' ', '\t']).len();
+                if indicator(&tail[gap..], b':') && !matches!(node.value, Value::Invalid) {
+                    let lstart = self.lines[line].start;
+                    let colon_col = end.min(le) + gap - lstart;
+                    if line != i {
+                        // an implicit key is one line
+                        let colon = lstart + colon_col;
+                        self.err(colon..colon + 1, SyntaxErrorKind::BadFlow);
+                    }
+                    let key = self.key_of(Some(node), at);
+                    let value = self.entry_node(line, colon_col + 1, c);
+                    let stop = value.as_ref().map_or(end, |v| v.span.end.max(end));
+                    return Some(Node {
+                        value: Value::Map(vec![Pair {
+                            span: at..stop,
+                            key,
+                            value,
+                        }]),
+                        span: at..stop,
+                        flow: false,
+                    });
+                }
                 self.after_token(end, &node, true);
                 Some(node)
             }
@@ -620,15 +999,27 @@ impl<'a> YamlParser<'a> {
         let line = self.line_of(end.saturating_sub(1).max(node.span.start));
         let l = self.lines[line];
         let tail = &self.src[end.min(l.end)..l.end];
-        if !strip_comment(tail).trim().is_empty()
+        if tail.starts_with('#') {
+            self.err(end..l.end, SyntaxErrorKind::CommentWithoutSpace);
+        } else if !strip_comment(tail).trim().is_empty()
             && !self
                 .errors
                 .iter()
                 .any(|e| e.span.start >= node.span.start && e.span.start <= l.end)
         {
+            // from the value's start when it is on this line, else from the text after it
+            let from = if node.span.start >= l.start {
+                node.span.start
+            } else {
+                end
+            };
             self.err(
-                node.span.start..l.end,
-                if flow { MSG_AFTER_FLOW } else { MSG_GENERIC },
+                from..l.end,
+                if flow {
+                    SyntaxErrorKind::TextAfterFlow
+                } else {
+                    SyntaxErrorKind::TextAfterQuote
+                },
             );
         }
         self.li = line + 1;
@@ -641,12 +1032,15 @@ impl<'a> YamlParser<'a> {
         }
     }
 
-    fn key_scalar(&self, start: usize, end: usize) -> Scalar {
+    fn key_scalar(&mut self, start: usize, end: usize) -> Scalar {
         let raw = &self.src[start..end];
         let mut d = Decoder::default();
         let style = match raw.as_bytes().first() {
             Some(b'"') => {
                 d.double(raw, start);
+                for sp in std::mem::take(&mut d.bad_escapes) {
+                    self.err(sp, SyntaxErrorKind::UnknownEscape);
+                }
                 ScalarStyle::DoubleQuoted
             }
             Some(b'\'') => {
@@ -668,11 +1062,12 @@ impl<'a> YamlParser<'a> {
         let start = l.start + c;
         let mut end = start + first.len();
         if has_mapping_colon(first) {
-            self.err(start..end, MSG_COLON_IN_VALUE);
+            self.err(start..end, SyntaxErrorKind::ColonInValue);
         }
         self.li = i + 1;
         // Continuation lines: indented more than the parent, not comments.
-        if !first.trim_start().starts_with('#') && !t[c..].contains(" #") {
+        let first_line = &t[c..];
+        if strip_comment(first_line).len() == first_line.len() {
             let mut j = i + 1;
             while j < self.stop {
                 let nl = self.lines[j];
@@ -684,13 +1079,23 @@ impl<'a> YamlParser<'a> {
                 if nl.blank || (nl.indent as isize) <= parent_indent {
                     break;
                 }
-                let body = strip_comment(&nt[nl.indent..]).trim_end();
-                if find_key(&nt[nl.indent..]).is_some() || is_seq_item(&nt[nl.indent..]) {
+                if parent_indent < 0 && nl.indent == 0 && is_doc_marker_line(nt) {
                     break;
                 }
-                end = nl.start + nl.indent + body.len();
+                let content = &nt[nl.ws..];
+                let uncommented = strip_comment(content);
+                let body = uncommented.trim_end();
+                if find_key(content).is_some() {
+                    if nl.indent > 0 && (nl.indent as isize) > parent_indent {
+                        // `a: x\n  b: y`: a key inside a value
+                        let span = self.content_span(j);
+                        self.err(span, SyntaxErrorKind::IndentedMore);
+                    }
+                    break;
+                }
+                end = nl.start + nl.ws + body.len();
                 self.li = j + 1;
-                if body.len() < nt.len() - nl.indent {
+                if uncommented.len() < content.len() {
                     break; // a comment ends the scalar
                 }
                 j += 1;
@@ -743,7 +1148,7 @@ impl<'a> YamlParser<'a> {
             None => {
                 let line = self.line_of(at);
                 let e = self.lines[line].end;
-                self.err(at..e, MSG_UNCLOSED_QUOTE);
+                self.err(at..e, SyntaxErrorKind::UnclosedQuote);
                 e
             }
         };
@@ -751,6 +1156,9 @@ impl<'a> YamlParser<'a> {
         let mut d = Decoder::default();
         let style = if q == b'"' {
             d.double(raw, at);
+            for sp in std::mem::take(&mut d.bad_escapes) {
+                self.err(sp, SyntaxErrorKind::UnknownEscape);
+            }
             ScalarStyle::DoubleQuoted
         } else {
             d.single(raw, at);
@@ -766,39 +1174,177 @@ impl<'a> YamlParser<'a> {
         )
     }
 
+    /// A literal (`|`) or folded (`>`) scalar whose header is at (line `i`, col `c`);
+    /// `parent_indent` is the indentation of the key or `-` it belongs to.
     fn block_scalar(&mut self, i: usize, c: usize, parent_indent: isize) -> Node {
         let l = self.lines[i];
+        let t = self.line_text(i);
         let start = l.start + c;
-        let mut end = l.end;
+        let hb = t.as_bytes();
+        let folded = hb[c] == b'>';
+        let mut p = c + 1;
+        let mut explicit: Option<usize> = None;
+        let mut chomp = 0i8; // -1 strip, 0 clip, 1 keep
+        for _ in 0..2 {
+            match hb.get(p) {
+                Some(d @ b'1'..=b'9') if explicit.is_none() => {
+                    explicit = Some(usize::from(d - b'0'));
+                    p += 1;
+                }
+                Some(b'-') if chomp == 0 => {
+                    chomp = -1;
+                    p += 1;
+                }
+                Some(b'+') if chomp == 0 => {
+                    chomp = 1;
+                    p += 1;
+                }
+                _ => {}
+            }
+        }
+        let after = &t[p..];
+        let ok = after.is_empty()
+            || (after.starts_with([' ', '\t'])
+                && strip_comment(after).trim_matches([' ', '\t']).is_empty());
+        if !ok {
+            let e = l.start + p + strip_comment(after).trim_end().len();
+            self.err(
+                l.start + c..e.max(l.start + p + 1).min(l.end),
+                SyntaxErrorKind::TextAfterBlockHeader,
+            );
+        }
+        // Content lines: until a non-empty line indented less than the content.
+        let base = parent_indent.max(-1);
+        let mut indent: Option<usize> = explicit.map(|m| (base + m as isize).max(0) as usize);
         let mut j = i + 1;
-        let mut last = i;
-        let keep = self.line_text(i)[c..]
-            .split(" #")
-            .next()
-            .unwrap_or("")
-            .contains('+');
+        let mut body: Vec<usize> = Vec::new();
+        let mut max_leading_spaces = 0usize;
         while j < self.stop {
             let nl = self.lines[j];
             let nt = self.line_text(j);
-            if nt.trim().is_empty() {
-                if keep {
-                    // keep the blank line's own line break too
-                    end = self.lines.get(j + 1).map_or(nl.end, |n| n.start);
+            let spaces_only = nt.bytes().all(|b| b == b' ');
+            if spaces_only {
+                if indent.is_none() {
+                    max_leading_spaces = max_leading_spaces.max(nl.indent);
                 }
+                body.push(j);
                 j += 1;
                 continue;
             }
-            if (nl.indent as isize) <= parent_indent {
+            if nl.indent == 0 && is_doc_marker_line(nt) {
                 break;
             }
-            last = j;
-            end = nl.end;
+            if nt.trim_start_matches([' ', '\t']).is_empty() && (nl.indent as isize) <= base {
+                // a tab where the text's indentation should be
+                self.err(nl.start..nl.end, SyntaxErrorKind::TabIndent);
+                body.push(j);
+                j += 1;
+                continue;
+            }
+            let ind = match indent {
+                Some(n) => n,
+                None => {
+                    if (nl.indent as isize) <= base {
+                        break;
+                    }
+                    if max_leading_spaces > nl.indent {
+                        // empty lines before the text are indented more than it
+                        self.err(nl.start..nl.end, SyntaxErrorKind::IndentedMore);
+                    }
+                    indent = Some(nl.indent);
+                    nl.indent
+                }
+            };
+            if nl.indent < ind {
+                break;
+            }
+            body.push(j);
             j += 1;
         }
-        self.li = last + 1;
-        let raw = &self.src[start..end];
+        let detected = indent.is_some();
+        let indent = indent.unwrap_or(usize::MAX);
+        // Trailing spaces-only lines are the chomped part.
+        let mut last_text = None;
+        for (k, &li) in body.iter().enumerate() {
+            let nl = self.lines[li];
+            if !(self.line_text(li).bytes().all(|b| b == b' ') && nl.indent <= indent) {
+                last_text = Some(k);
+            }
+        }
+        let text_lines = last_text.map_or(0, |k| k + 1);
+        let trailing = body.len() - text_lines;
         let mut d = Decoder::default();
-        let style = d.block(raw, start);
+        let mut pending = 0usize;
+        let mut prev_more = false;
+        let mut first = true;
+        for &li in &body[..text_lines] {
+            let nl = self.lines[li];
+            let nt = self.line_text(li);
+            let cut = indent.min(nt.len());
+            let content = &nt[cut..];
+            let _ = detected;
+            let at = nl.start + cut;
+            if nt.bytes().all(|b| b == b' ') && nl.indent <= indent {
+                pending += 1;
+                continue;
+            }
+            let more = content.starts_with([' ', '\t']);
+            if first {
+                if pending > 0 {
+                    d.push_synth(&"\n".repeat(pending), at);
+                }
+            } else {
+                let sep = if folded && !more && !prev_more {
+                    if pending == 0 {
+                        " ".to_string()
+                    } else {
+                        "\n".repeat(pending)
+                    }
+                } else {
+                    "\n".repeat(pending + 1)
+                };
+                d.push_synth(&sep, at);
+            }
+            d.push(content, at);
+            pending = 0;
+            first = false;
+            prev_more = more;
+        }
+        let mut end = l.end;
+        if let Some(k) = last_text {
+            end = self.lines[body[k]].end;
+        }
+        // The final line break (also added when the text ends the file).
+        let last_has_break = last_text.is_some();
+        match chomp {
+            -1 => {}
+            0 => {
+                if text_lines > 0 && last_has_break {
+                    d.push_synth("\n", end);
+                }
+            }
+            _ => {
+                let n = usize::from(text_lines > 0 && last_has_break) + trailing;
+                if n > 0 {
+                    d.push_synth(&"\n".repeat(n), end);
+                }
+                if trailing > 0 {
+                    end = self.lines[body[body.len() - 1]].end;
+                }
+            }
+        }
+        self.li = match last_text {
+            Some(k) => body[k] + 1,
+            None => i + 1,
+        };
+        if chomp == 1 && !body.is_empty() {
+            self.li = body[body.len() - 1] + 1;
+        }
+        let style = if folded {
+            ScalarStyle::Folded
+        } else {
+            ScalarStyle::Literal
+        };
         Node {
             value: Value::Scalar(finish_scalar(d, start..end, style)),
             span: start..end,
@@ -844,13 +1390,42 @@ impl<'a> YamlParser<'a> {
         let start = *p;
         if depth > MAX_DEPTH {
             let e = self.lines[self.line_of(start)].end;
-            self.err(start..e, "Nesting here is deeper than 64 levels; a postmortem never needs that. Flatten this part of the document.");
+            self.err(start..e, SyntaxErrorKind::TooDeep);
             *p = e;
             return Node {
                 value: Value::Invalid,
                 span: start..e,
                 flow: true,
             };
+        }
+        if matches!(self.b.get(*p), Some(b'&' | b'!')) {
+            let s = *p;
+            while *p < self.b.len()
+                && !matches!(
+                    self.b[*p],
+                    b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}'
+                )
+            {
+                *p += 1;
+            }
+            let kind = if self.b[s] == b'&' {
+                SyntaxErrorKind::Anchor
+            } else {
+                SyntaxErrorKind::Tag
+            };
+            self.err(s..*p, kind);
+            let mut q = *p;
+            if self.flow_ws(&mut q, parent_indent) {
+                *p = q;
+            }
+            if matches!(self.b.get(*p), Some(b',' | b']' | b'}')) {
+                return Node {
+                    value: Value::Scalar(empty_scalar(*p)),
+                    span: *p..*p,
+                    flow: true,
+                };
+            }
+            return self.flow_node(p, parent_indent, depth);
         }
         match self.b.get(*p) {
             Some(b'[') | Some(b'{') => {
@@ -859,6 +1434,7 @@ impl<'a> YamlParser<'a> {
                 *p += 1;
                 let mut items: Vec<Node> = Vec::new();
                 let mut pairs: Vec<Pair> = Vec::new();
+                let mut expect_sep = false;
                 loop {
                     if !self.flow_ws(p, parent_indent) {
                         let line = self.line_of(start);
@@ -866,7 +1442,7 @@ impl<'a> YamlParser<'a> {
                         // one diagnostic for the region: drop what was found inside it
                         self.errors
                             .retain(|x| !(x.span.start > start && x.span.start <= e));
-                        self.err(start..e, MSG_UNCLOSED_FLOW);
+                        self.err(start..e, SyntaxErrorKind::UnclosedFlow);
                         *p = (*p).min(self.b.len());
                         return Node {
                             value: Value::Invalid,
@@ -880,29 +1456,60 @@ impl<'a> YamlParser<'a> {
                             break;
                         }
                         b',' => {
+                            if !expect_sep {
+                                self.err(*p..*p + 1, SyntaxErrorKind::BadFlow);
+                            }
+                            expect_sep = false;
                             *p += 1;
                             continue;
                         }
                         b']' | b'}' => {
                             // the wrong closer
                             let e = *p + 1;
-                            self.err(start..e, MSG_UNCLOSED_FLOW);
+                            self.err(start..e, SyntaxErrorKind::UnclosedFlow);
                             *p = e;
                             break;
                         }
                         _ => {}
                     }
+                    if expect_sep {
+                        // two items without a comma between them
+                        self.err(*p..*p + 1, SyntaxErrorKind::BadFlow);
+                    }
+                    expect_sep = true;
                     let before = *p;
+                    let explicit = self.b[*p] == b'?'
+                        && self
+                            .b
+                            .get(*p + 1)
+                            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'));
+                    if explicit {
+                        *p += 1;
+                        let mut q = *p;
+                        if self.flow_ws(&mut q, parent_indent) {
+                            *p = q;
+                        }
+                    }
                     let k = self.flow_node(p, parent_indent, depth + 1);
-                    // `key: value` inside the collection
+                    // `key: value` inside the collection; after a quoted or flow
+                    // key (JSON-like) the colon may touch the value, and in flow
+                    // context it may sit on the next line.
+                    let json_key = k.flow
+                        && !matches!(&k.value, Value::Scalar(sc) if sc.style == ScalarStyle::Plain);
                     let mut q = *p;
-                    while q < self.b.len() && is_ws(self.b[q]) {
-                        q += 1;
+                    let mut q2 = *p;
+                    if self.flow_ws(&mut q2, parent_indent) && self.b.get(q2) == Some(&b':') {
+                        if !is_map && !explicit && self.src[q..q2].contains('\n') {
+                            // `[ key\n : value ]`: an implicit key in a list is one line
+                            self.err(q2..q2 + 1, SyntaxErrorKind::BadFlow);
+                        }
+                        q = q2;
                     }
                     let has_colon = self.b.get(q) == Some(&b':')
-                        && self.b.get(q + 1).is_none_or(|c| {
-                            matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}')
-                        });
+                        && (json_key
+                            || self.b.get(q + 1).is_none_or(|c| {
+                                matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}')
+                            }));
                     if has_colon {
                         *p = q + 1;
                         let value = if self.flow_ws(p, parent_indent)
@@ -912,10 +1519,8 @@ impl<'a> YamlParser<'a> {
                         } else {
                             None
                         };
-                        let key = match k.value {
-                            Value::Scalar(s) => s,
-                            _ => empty_scalar(k.span.start),
-                        };
+                        let at = k.span.start;
+                        let key = self.key_of(Some(k), at);
                         let end = value.as_ref().map_or(key.span.end, |v| v.span.end);
                         let pair = Pair {
                             span: key.span.start..end,
@@ -932,20 +1537,33 @@ impl<'a> YamlParser<'a> {
                             });
                         }
                     } else if is_map {
-                        let key = match k.value {
-                            Value::Scalar(s) => s,
-                            _ => empty_scalar(k.span.start),
-                        };
+                        let at = k.span.start;
+                        let key = self.key_of(Some(k), at);
                         pairs.push(Pair {
                             span: key.span.clone(),
                             key,
                             value: None,
                         });
+                    } else if explicit {
+                        let key = self.key_of(Some(k), before);
+                        items.push(Node {
+                            span: key.span.clone(),
+                            value: Value::Map(vec![Pair {
+                                span: key.span.clone(),
+                                key,
+                                value: None,
+                            }]),
+                            flow: true,
+                        });
                     } else {
                         items.push(k);
                     }
                     if *p == before {
-                        *p += 1; // never loop in place
+                        // never loop in place; step over a whole character
+                        *p += 1;
+                        while *p < self.src.len() && !self.src.is_char_boundary(*p) {
+                            *p += 1;
+                        }
                     }
                 }
                 let value = if is_map {
@@ -973,6 +1591,7 @@ impl<'a> YamlParser<'a> {
                 {
                     *p += 1;
                 }
+                self.err(start..*p, SyntaxErrorKind::Alias);
                 Node {
                     value: Value::Alias,
                     span: start..*p,
@@ -980,11 +1599,41 @@ impl<'a> YamlParser<'a> {
                 }
             }
             _ => {
-                // plain scalar in flow context
+                // plain scalar in flow context, possibly over several lines
+                let next = self.b.get(start + 1).copied();
+                let sep = next
+                    .is_none_or(|n| matches!(n, b' ' | b'\t' | b'\n' | b'\r' | b',' | b']' | b'}'));
+                if self.b[start] == b'#' {
+                    let e = self.lines[self.line_of(start)].end;
+                    self.err(start..e, SyntaxErrorKind::CommentWithoutSpace);
+                } else if self.b[start] == b'-' && sep {
+                    self.err(start..start + 1, SyntaxErrorKind::BadFlow);
+                }
                 let mut e = *p;
                 while e < self.b.len() {
                     let c = self.b[e];
-                    if matches!(c, b',' | b']' | b'}' | b'[' | b'{' | b'\n' | b'\r') {
+                    if c == b'\n' || c == b'\r' {
+                        let mut q = e;
+                        if !self.flow_ws(&mut q, parent_indent) {
+                            break;
+                        }
+                        let crossed = &self.src[e..q];
+                        let comment = crossed.contains(" #")
+                            || crossed.contains("\t#")
+                            || crossed.contains("\n#");
+                        let n = self.b[q];
+                        let ends = matches!(n, b',' | b']' | b'}' | b'[' | b'{' | b'#')
+                            || (n == b':'
+                                && self.b.get(q + 1).is_none_or(|m| {
+                                    matches!(m, b' ' | b'\t' | b',' | b']' | b'}' | b'\n' | b'\r')
+                                }));
+                        if comment || ends {
+                            break;
+                        }
+                        e = q;
+                        continue;
+                    }
+                    if matches!(c, b',' | b']' | b'}' | b'[' | b'{') {
                         break;
                     }
                     if c == b':'
@@ -999,9 +1648,14 @@ impl<'a> YamlParser<'a> {
                     }
                     e += 1;
                 }
-                let raw_end = start + self.src[start..e].trim_end().len();
-                *p = e.max(start + 1).min(self.b.len());
+                // YAML white space is spaces and tabs (U+2028 is text)
+                let raw_end = start
+                    + self.src[start..e]
+                        .trim_end_matches([' ', '\t', '\r', '\n'])
+                        .len();
                 if raw_end == start {
+                    // an empty key before `: ` (`[ : value ]`)
+                    *p = start;
                     return Node {
                         value: Value::Scalar(empty_scalar(start)),
                         span: start..start,
@@ -1009,7 +1663,7 @@ impl<'a> YamlParser<'a> {
                     };
                 }
                 let mut d = Decoder::default();
-                d.push(&self.src[start..raw_end], start);
+                d.fold_lines(&self.src[start..raw_end], start);
                 *p = e;
                 Node {
                     value: Value::Scalar(finish_scalar(d, start..raw_end, ScalarStyle::Plain)),
@@ -1044,8 +1698,24 @@ fn finish_scalar(d: Decoder, span: Span, style: ScalarStyle) -> Scalar {
     }
 }
 
+/// `---` or `...` at the start of a line.
+fn is_doc_marker_line(t: &str) -> bool {
+    is_doc_marker(t, "---") || is_doc_marker(t, "...")
+}
+
 fn is_doc_marker(t: &str, m: &str) -> bool {
     t.starts_with(m) && t[3..].chars().next().is_none_or(|c| c == ' ' || c == '\t')
+}
+
+/// A block list or map starts here (`- `, `key: `, `? `).
+fn starts_block(rest: &str) -> bool {
+    is_seq_item(rest) || find_key(rest).is_some() || indicator(rest, b'?')
+}
+
+/// `ch` used as an indicator: followed by white space or the end of the line.
+fn indicator(rest: &str, ch: u8) -> bool {
+    let b = rest.as_bytes();
+    b.first() == Some(&ch) && b.get(1).is_none_or(|c| matches!(c, b' ' | b'\t' | b'\r'))
 }
 
 /// `- item` or a lone `-`.
@@ -1079,23 +1749,6 @@ fn strip_comment(t: &str) -> &str {
     t
 }
 
-/// Skip `&anchor` and `!tag` properties and the spaces after them.
-fn skip_props(t: &str, mut c: usize) -> usize {
-    let b = t.as_bytes();
-    loop {
-        while c < b.len() && is_ws(b[c]) {
-            c += 1;
-        }
-        if c < b.len() && (b[c] == b'&' || b[c] == b'!') {
-            while c < b.len() && !is_ws(b[c]) {
-                c += 1;
-            }
-            continue;
-        }
-        return c;
-    }
-}
-
 /// A `key:` at the start of `rest`: (key byte range within rest, colon offset).
 fn find_key(rest: &str) -> Option<(Span, usize)> {
     let b = rest.as_bytes();
@@ -1104,6 +1757,7 @@ fn find_key(rest: &str) -> Option<(Span, usize)> {
         first,
         b'[' | b'{' | b'#' | b'|' | b'>' | b'*' | b'&' | b'!' | b'%' | b'@' | b'`'
     ) || is_seq_item(rest)
+        || indicator(rest, b'?')
     {
         return None;
     }
@@ -1165,11 +1819,9 @@ fn guard(text: &str) -> Option<SyntaxError> {
     if text.len() > MAX_BYTES {
         return Some(SyntaxError {
             span: 0..0,
-            message: format!(
-                "This document is {} KiB; postmortem-lsp checks documents up to {} KiB. Split it, or move raw material into an input file.",
-                text.len() / 1024,
-                MAX_BYTES / 1024
-            ),
+            kind: SyntaxErrorKind::TooBig {
+                kib: text.len() / 1024,
+            },
         });
     }
     let mut lines = 0usize;
@@ -1179,9 +1831,7 @@ fn guard(text: &str) -> Option<SyntaxError> {
         if lines > MAX_LINES {
             return Some(SyntaxError {
                 span: 0..0,
-                message: format!(
-                    "This document has more than {MAX_LINES} lines; postmortem-lsp checks documents up to that size. Split it, or move raw material into an input file."
-                ),
+                kind: SyntaxErrorKind::TooManyLines,
             });
         }
         let trimmed = line.trim_start_matches(' ');
@@ -1213,9 +1863,7 @@ fn guard(text: &str) -> Option<SyntaxError> {
         if indents.len() + dashes + max_flow > MAX_DEPTH {
             return Some(SyntaxError {
                 span: start..start + line.len(),
-                message: format!(
-                    "Nesting here is deeper than {MAX_DEPTH} levels; a postmortem never needs that. Flatten this part of the document."
-                ),
+                kind: SyntaxErrorKind::TooDeep,
             });
         }
     }
@@ -1235,6 +1883,8 @@ fn line_offsets(text: &str) -> impl Iterator<Item = (usize, &str)> {
 #[derive(Default)]
 struct Decoder {
     out: String,
+    /// Escapes YAML does not define (kept as written, reported by the parser).
+    bad_escapes: Vec<Span>,
     segs: Vec<(usize, usize)>,
     /// Source offset the next pushed byte would map to if contiguous.
     next_src: Option<usize>,
@@ -1259,27 +1909,40 @@ impl Decoder {
         self.next_src = None;
     }
 
-    /// Plain (or quote-stripped) multi-line folding: lines are trimmed and
-    /// joined by a space; a blank line becomes a newline.
+    /// Flow-scalar line folding (plain, or quoted without the quotes): the
+    /// first line keeps its leading white space, the last its trailing white
+    /// space, lines are joined by a space, and each empty line between two
+    /// lines becomes a newline.
     fn fold_lines(&mut self, raw: &str, base: usize) {
         let mut pos = 0;
         let mut pending_breaks = 0usize;
-        let mut first = true;
-        for line in raw.split('\n') {
+        let n_lines = raw.split('\n').count();
+        for (k, line) in raw.split('\n').enumerate() {
             let lstart = pos;
             pos += line.len() + 1;
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            let t = if first {
-                line.trim_end_matches([' ', '\t'])
+            let first = k == 0;
+            let last = k + 1 == n_lines;
+            let line = if last {
+                line
             } else {
-                line.trim_matches([' ', '\t'])
+                line.strip_suffix('\r').unwrap_or(line)
             };
-            if t.is_empty() && !first {
+            let lead = if first {
+                0
+            } else {
+                line.len() - line.trim_start_matches([' ', '\t']).len()
+            };
+            let t = &line[lead..];
+            let t = if last {
+                t
+            } else {
+                t.trim_end_matches([' ', '\t'])
+            };
+            if t.is_empty() && !first && !last {
                 pending_breaks += 1;
                 continue;
             }
-            let lead = line.len() - line.trim_start_matches([' ', '\t']).len();
-            let at = base + lstart + if first { 0 } else { lead };
+            let at = base + lstart + lead;
             if !first {
                 if pending_breaks > 0 {
                     self.push_synth(&"\n".repeat(pending_breaks), at);
@@ -1289,7 +1952,6 @@ impl Decoder {
             }
             pending_breaks = 0;
             self.push(t, at);
-            first = false;
         }
     }
 
@@ -1322,13 +1984,20 @@ impl Decoder {
         let mut i = 0;
         let bytes = inner.as_bytes();
         let mut line_start = true;
+        // Escaped characters are never trimmed as line-end white space.
+        let mut protect = 0usize;
         while i < inner.len() {
             let c = bytes[i];
             if c == b'\\' && i + 1 < inner.len() {
                 let e = bytes[i + 1];
                 let (rep, len): (Option<char>, usize) = match e {
                     b'n' => (Some('\n'), 2),
-                    b't' => (Some('\t'), 2),
+                    b't' | b'\t' => (Some('\t'), 2),
+                    b'a' => (Some('\u{7}'), 2),
+                    b'b' => (Some('\u{8}'), 2),
+                    b'e' => (Some('\u{1b}'), 2),
+                    b'f' => (Some('\u{c}'), 2),
+                    b'v' => (Some('\u{b}'), 2),
                     b'r' => (Some('\r'), 2),
                     b'0' => (Some('\0'), 2),
                     b'\\' => (Some('\\'), 2),
@@ -1365,22 +2034,28 @@ impl Decoder {
                     }
                     _ => (None, 2),
                 };
-                if let Some(ch) = rep {
-                    let mut buf = [0u8; 4];
-                    self.push_synth(ch.encode_utf8(&mut buf), b + i);
-                }
+                let from = i;
                 i += len.min(inner.len() - i);
                 // An unknown escape of a multi-byte character (`\值`), or a
                 // short `\u` escape, must not leave `i` inside a character.
                 while !inner.is_char_boundary(i) {
                     i += 1;
                 }
+                if let Some(ch) = rep {
+                    let mut buf = [0u8; 4];
+                    self.push_synth(ch.encode_utf8(&mut buf), b + from);
+                } else {
+                    // kept as written, and reported
+                    self.bad_escapes.push(b + from..b + i);
+                    self.push(&inner[from..i], b + from);
+                }
+                protect = self.out.len();
                 line_start = false;
                 continue;
             }
             if c == b'\n' || c == b'\r' {
                 // fold: trailing spaces of this line were already pushed; trim them
-                while self.out.ends_with([' ', '\t']) {
+                while self.out.len() > protect && self.out.ends_with([' ', '\t']) {
                     self.out.pop();
                 }
                 let mut j = i;
@@ -1410,74 +2085,6 @@ impl Decoder {
             i += ch;
             line_start = false;
         }
-    }
-
-    fn block(&mut self, raw: &str, base: usize) -> ScalarStyle {
-        let header_end = raw.find('\n').unwrap_or(raw.len());
-        let header = &raw[..header_end];
-        let header = header.split(" #").next().unwrap_or(header).trim();
-        let style = if header.starts_with('>') {
-            ScalarStyle::Folded
-        } else {
-            ScalarStyle::Literal
-        };
-        let explicit: Option<usize> = header
-            .chars()
-            .find_map(|c| c.to_digit(10))
-            .map(|d| d as usize);
-        let keep = header.contains('+');
-        let strip = header.contains('-');
-        let body_start = (header_end + 1).min(raw.len());
-        let body = &raw[body_start..];
-        let mut lines: Vec<(usize, &str)> = Vec::new();
-        let mut pos = body_start;
-        for l in body.split('\n') {
-            lines.push((pos, l.strip_suffix('\r').unwrap_or(l)));
-            pos += l.len() + 1;
-        }
-        let indent = explicit.unwrap_or_else(|| {
-            lines
-                .iter()
-                .find(|(_, l)| !l.trim().is_empty())
-                .map_or(0, |(_, l)| l.len() - l.trim_start_matches(' ').len())
-        });
-        let mut first = true;
-        let mut pending = 0usize;
-        let mut prev_more_indented = false;
-        for (off, l) in &lines {
-            if l.trim().is_empty() {
-                pending += 1;
-                continue;
-            }
-            let cut = indent.min(l.len() - l.trim_start_matches(' ').len());
-            let content = &l[cut..];
-            let more = content.starts_with([' ', '\t']);
-            if !first {
-                let sep = match style {
-                    ScalarStyle::Folded if pending == 0 && !more && !prev_more_indented => {
-                        " ".to_string()
-                    }
-                    ScalarStyle::Folded if !more && !prev_more_indented => "\n".repeat(pending),
-                    _ => "\n".repeat(pending + 1),
-                };
-                self.push_synth(&sep, base + off + cut);
-            } else if pending > 0 {
-                self.push_synth(&"\n".repeat(pending), base + off + cut);
-            }
-            self.push(content, base + off + cut);
-            pending = 0;
-            first = false;
-            prev_more_indented = more;
-        }
-        if !strip && !self.out.is_empty() {
-            let end = base + raw.len();
-            if keep {
-                self.push_synth(&"\n".repeat(pending.max(1)), end);
-            } else {
-                self.push_synth("\n", end);
-            }
-        }
-        style
     }
 }
 
@@ -1551,7 +2158,19 @@ mod tests {
     fn block_forms_comments_and_markers() {
         let t = "%YAML 1.2\n---\n# comment\nitems:\n- a # trailing\n- key: v\n  other: w\n- - nested\n  - two\nflow: {a: 1, b: [x, \"y, z\"],\n  c: 'it''s'}\nanchored: &x value\nalias: *x\ncrlf: yes\r\nlast: |+\n  keep\n\n...\nignored: true\n";
         let p = parse(t);
-        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        // anchors, aliases and a second document are out of scope: reported where they are
+        let kinds: Vec<SyntaxErrorKind> = p.errors.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                SyntaxErrorKind::Anchor,
+                SyntaxErrorKind::Alias,
+                SyntaxErrorKind::SecondDocument
+            ],
+            "{:?}",
+            p.errors
+        );
+        assert_eq!(&t[p.errors[2].span.clone()], "ignored: true");
         let r = p.root.expect("root");
         let items = r.get("items").and_then(Node::as_seq).expect("items");
         assert_eq!(items[0].str_value(), Some("a"));
@@ -1606,9 +2225,35 @@ mod tests {
         ] {
             let _ = parse(t);
         }
-        // An unknown escape is dropped, as `\q` is; the rest stays.
-        let r = root("a: \"C:\\用戶 ok\"\n");
-        assert_eq!(r.str_value_of("a"), Some("C:戶 ok"));
+        // An unknown escape is kept as written, and reported.
+        let p = parse("a: \"C:\\用戶 ok\"\n");
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.errors[0].kind, SyntaxErrorKind::UnknownEscape);
+        let r = p.root.expect("root");
+        assert_eq!(r.str_value_of("a"), Some("C:\\用戶 ok"));
+    }
+
+    #[test]
+    fn a_line_separator_in_a_flow_list_is_text() {
+        // Found by tests/it/hardening_engine.rs: U+2028 after `[` made no
+        // progress and the next step landed inside the character.
+        let t = "a: [\u{2028}, x]\nb: {\u{2028}: y}\n";
+        let p = parse(t);
+        let r = p.root.expect("root");
+        let a = r.get("a").and_then(Node::as_seq).expect("list");
+        assert_eq!(a[0].str_value(), Some("\u{2028}"));
+        assert!(r.get("b").is_some());
+    }
+
+    #[test]
+    fn error_spans_cover_whole_characters() {
+        // Found by tests/hardening_engine.rs: a missing comma before `值`.
+        let t = "a: [ \"x\" 值 ]\nb: >值\n";
+        let p = parse(t);
+        assert!(p.errors.len() >= 2, "{:?}", p.errors);
+        for e in &p.errors {
+            assert!(t.get(e.span.clone()).is_some(), "{e:?}");
+        }
     }
 
     #[test]
@@ -1616,7 +2261,7 @@ mod tests {
         let deep = "a: ".to_string() + &"[".repeat(400);
         let p = parse(&deep);
         assert!(p.refused);
-        assert!(p.errors[0].message.contains("deeper"));
+        assert_eq!(p.errors[0].kind, SyntaxErrorKind::TooDeep);
         let mut long = String::new();
         for i in 0..(MAX_LINES + 1) {
             long.push_str(&format!("k{i}: v\n"));

@@ -10,8 +10,14 @@ crate::declare_rule! {
     /// refused here too, before parsing.
     ///
     /// Common causes: a tab used for indentation, a `key:` without a space after the
-    /// colon, an unclosed `[` or `"`, or a value that starts with `[report §2]` and goes
-    /// on with more text (quote the whole value).
+    /// colon, an unclosed `[` or `"`, a value that starts with `[report §2]` and goes
+    /// on with more text (quote the whole value), text after `|` or `>`, or a
+    /// backslash in double quotes that starts no escape (`"C:\Users"`).
+    ///
+    /// The parser reads YAML 1.2 as the official yaml-test-suite defines it. A
+    /// postmortem is one plain document, so anchors (`&a`), aliases (`*a`), tags
+    /// (`!!str`), keys that are lists or maps, and a second document (a `---` after
+    /// content) are reported too, each once where it is; the rest is still read.
     ///
     /// **Examples**
     ///
@@ -40,7 +46,7 @@ impl Rule for YamlSyntax {
                 self.meta().default_severity,
                 e.span.clone(),
                 "",
-                crate::i18n::syntax_message(&e.message, cx.locale),
+                crate::i18n::syntax_message(e.kind, cx.locale),
             ));
         }
     }

@@ -1,10 +1,11 @@
-//! The command line: `check`, `schema`, `explain`, `new`, `draft`, `render`,
+//! The command line: `check`, `schema`, `explain`, `new`, `draft`, `render`, `export`,
 //! `completions` and `serve` (the language server), parsed by clap. A thin
 //! layer over the engine.
 
 pub mod check;
 mod draft;
 pub mod explain;
+pub mod export;
 mod new;
 pub mod output;
 mod render;
@@ -49,6 +50,8 @@ enum Command {
     Draft(draft::Args),
     /// The postmortem as a document for its readers: one self-contained HTML file or GitHub Markdown.
     Render(render::Args),
+    /// Print the postmortem's data as JSON (keys in document order, YAML 1.2 core schema).
+    Export(export::Args),
     /// Print a shell completion script: `postmortem-lsp completions bash > …`.
     Completions {
         /// bash, zsh, fish, elvish or powershell.
@@ -89,6 +92,7 @@ where
         Some(Command::New(a)) => new::run(a),
         Some(Command::Draft(a)) => draft::run(a),
         Some(Command::Render(a)) => render::run(a),
+        Some(Command::Export(a)) => export::run(a),
         Some(Command::Completions { shell }) => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "postmortem-lsp", &mut std::io::stdout());

@@ -22,3 +22,4 @@ mod lsp_ide;
 mod lsp_worker;
 mod render;
 mod tidy;
+mod yaml_cases;
