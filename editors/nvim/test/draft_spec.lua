@@ -69,9 +69,16 @@ T.test("a code action drafts the missing timeline into the buffer", function()
   T.eq(before, without_section(after, "timeline"), "the rest of the buffer")
   T.ok(vim.bo[buf].modified, "the buffer is modified, not saved behind the user's back")
 
-  -- One request, with the key from setup() and the inputs as evidence.
+  -- "All missing" drafts the timeline, then ends with the verify review (the
+  -- script answers only the timeline: the review is rejected after its repair
+  -- round trip and never applied). The key from setup(), the inputs as evidence.
+  T.wait("the review to end", function()
+    return #fake.requests() >= 3
+  end)
   local reqs = fake.requests()
-  T.eq(1, #reqs, "requests")
+  T.eq(3, #reqs, "requests: the timeline, the review, its repair")
+  T.contains(reqs[1].body, "Draft `timeline`")
+  T.contains(reqs[2].body, "write its `verify` section")
   T.eq("/v1/messages", reqs[1].path)
   T.eq(KEY, reqs[1].headers["x-api-key"], "API key header")
   T.contains(reqs[1].body, "<input name=\\\"chat\\\">")

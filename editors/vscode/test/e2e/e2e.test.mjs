@@ -493,7 +493,8 @@ async function previewFrame() {
 step("Open Preview to the Side renders the postmortem, follows edits and jumps to the YAML", "08-preview.png", async () => {
   const file = "postmortem.yaml";
   const text = readFileSync(join(ws, file), "utf8");
-  await page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${file}"]`).click();
+  // The workspace's own postmortem.yaml (level 1): "New postmortem" above wrote another one in a folder.
+  await page.locator(`.explorer-folders-view .monaco-list-row[aria-level="1"][aria-label="${file}"]`).click();
   await page.locator(`.tab[aria-label*="${file}"]`).first().waitFor();
   await page.locator(".monaco-editor .view-lines").first().click();
   // The editor's title bar offers the preview once the file is known as a postmortem.
