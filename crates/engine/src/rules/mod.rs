@@ -429,11 +429,20 @@ pub fn blameless_diagnostics(cx: &Context, meta: &RuleMeta, out: &mut Vec<Diagno
                 }
             };
             let mut span = h.fix_span.clone().unwrap_or_else(|| h.span.clone());
-            // deleting a word also takes one adjacent space
+            // Deleting a word takes exactly one of the spaces around it: the
+            // finding may already hold one ("obviously "), which must not
+            // join the words on either side ("wastoo").
             if r.is_empty() {
-                if cx.text.as_bytes().get(span.end) == Some(&b' ') {
+                let t = cx.text.as_bytes();
+                while span.start < span.end && t.get(span.start) == Some(&b' ') {
+                    span.start += 1;
+                }
+                while span.end > span.start && t.get(span.end - 1) == Some(&b' ') {
+                    span.end -= 1;
+                }
+                if t.get(span.end) == Some(&b' ') {
                     span.end += 1;
-                } else if span.start > 0 && cx.text.as_bytes().get(span.start - 1) == Some(&b' ') {
+                } else if span.start > 0 && t.get(span.start - 1) == Some(&b' ') {
                     span.start -= 1;
                 }
             }

@@ -54,4 +54,20 @@ mod tests {
         let t = "what_went_wrong:\n  - \"The rollback obviously did nothing [runbook §5]\"\n  - \"The rollback did nothing because pool settings are read at start [runbook §5]\"\n";
         assert_eq!(spans("PM306", t).len(), 1);
     }
+
+    #[test]
+    fn removing_a_word_keeps_one_space_between_its_neighbours() {
+        let t = "what_went_wrong:\n  - The alert threshold was obviously too loose [metrics §2]\n";
+        let d = crate::rules::test_support::run("PM306", t);
+        let fix = d
+            .iter()
+            .flat_map(|d| &d.fixes)
+            .find(|f| f.edits.iter().all(|e| e.new_text.is_empty()))
+            .expect("a removal fix");
+        let mut out = t.to_string();
+        for e in fix.edits.iter().rev() {
+            out.replace_range(e.span.clone(), &e.new_text);
+        }
+        assert!(out.contains("threshold was too loose"), "{out}");
+    }
 }
