@@ -448,31 +448,7 @@ fn snapshot(state: &Mutex<State>, uri: &Uri) -> std::result::Result<Snapshot, St
         return Err("This file is not a postmortem (no `incident_ref`); drafting works on postmortem documents.".into());
     }
     // The same configuration the diagnostics use.
-    let dir = path
-        .as_deref()
-        .and_then(Path::parent)
-        .map(Path::to_path_buf);
-    let mut config = match &dir {
-        Some(d) => st.configs.get(d),
-        None => Config::default(),
-    };
-    if let Some(pm) = st.settings.get("postmortem").or(Some(&st.settings)) {
-        if pm.is_object() {
-            config.merge_client(pm);
-        }
-    }
-    let root = path.as_deref().and_then(|p| {
-        st.roots
-            .iter()
-            .filter(|r| p.starts_with(r))
-            .max_by_key(|r| r.as_os_str().len())
-            .cloned()
-    });
-    let locale = if config.locale.is_some() {
-        None
-    } else {
-        st.locale
-    };
+    let (config, root, locale) = st.document_settings(path.as_deref());
     // The key lives in the editor's settings (memory) only; never in the config.
     let api_key = setting(&st.settings, "/claude/apiKey")
         .and_then(Value::as_str)

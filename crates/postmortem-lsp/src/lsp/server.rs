@@ -63,6 +63,45 @@ const INLINE_BYTES: usize = 256 * 1024;
 /// latest edit before answering from the previous one.
 const SETTLE: std::time::Duration = std::time::Duration::from_secs(5);
 
+impl State {
+    /// The innermost workspace folder holding `path`.
+    pub(crate) fn workspace_root(&self, path: Option<&Path>) -> Option<PathBuf> {
+        let p = path?;
+        self.roots
+            .iter()
+            .filter(|r| p.starts_with(r))
+            .max_by_key(|r| r.as_os_str().len())
+            .cloned()
+    }
+
+    /// What a document is analysed (and drafted) with: its folder's
+    /// `.postmortem-lsp.toml` with the editor's `postmortem` settings on top,
+    /// the innermost workspace folder holding it, and the client's locale
+    /// unless the configuration sets one. The one place the server works
+    /// this out.
+    pub(crate) fn document_settings(
+        &mut self,
+        path: Option<&Path>,
+    ) -> (Config, Option<PathBuf>, Option<Locale>) {
+        let mut config = match path.and_then(Path::parent) {
+            Some(d) => self.configs.get(d),
+            None => Config::default(),
+        };
+        if let Some(pm) = self.settings.get("postmortem").or(Some(&self.settings)) {
+            if pm.is_object() {
+                config.merge_client(pm);
+            }
+        }
+        let root = self.workspace_root(path);
+        let locale = if config.locale.is_some() {
+            None
+        } else {
+            self.locale
+        };
+        (config, root, locale)
+    }
+}
+
 pub struct Backend {
     pub(crate) client: Client,
     pub(crate) state: Arc<Mutex<State>>,
@@ -93,31 +132,7 @@ impl Backend {
     fn job(st: &mut State, uri: &Uri) -> Option<Job> {
         let doc = st.docs.get(uri)?;
         let (generation, rope, path) = (doc.generation, doc.rope.clone(), doc.path.clone());
-        let dir = path
-            .as_deref()
-            .and_then(Path::parent)
-            .map(Path::to_path_buf);
-        let mut config = match &dir {
-            Some(d) => st.configs.get(d),
-            None => Config::default(),
-        };
-        if let Some(pm) = st.settings.get("postmortem").or(Some(&st.settings)) {
-            if pm.is_object() {
-                config.merge_client(pm);
-            }
-        }
-        let root = path.as_deref().and_then(|p| {
-            st.roots
-                .iter()
-                .filter(|r| p.starts_with(r))
-                .max_by_key(|r| r.as_os_str().len())
-                .cloned()
-        });
-        let locale = if config.locale.is_some() {
-            None
-        } else {
-            st.locale
-        };
+        let (config, root, locale) = st.document_settings(path.as_deref());
         Some(Job {
             generation,
             rope,
@@ -662,16 +677,11 @@ impl LanguageServer for Backend {
             }
             if let Some(word) = &d.allow_word {
                 let dir = doc.path.as_deref().and_then(Path::parent);
-                let root = doc.path.as_deref().and_then(|p| {
-                    st.roots
-                        .iter()
-                        .filter(|r| p.starts_with(r))
-                        .max_by_key(|r| r.as_os_str().len())
-                        .cloned()
-                });
+                let root = st.workspace_root(doc.path.as_deref());
                 if let Some(edit) = super::actions::allow_word_edit(dir, root.as_deref(), word) {
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                        title: format!("Add `{word}` to allowed words (.postmortem-lsp.toml)"),
+                        title: crate::docs::get(doc.analysis.locale)
+                            .fmt("fix_allow_word", &[("word", word)]),
                         kind: Some(CodeActionKind::QUICKFIX),
                         diagnostics: Some(vec![ld.clone()]),
                         edit: Some(edit),
