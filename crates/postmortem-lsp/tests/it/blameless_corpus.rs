@@ -11,9 +11,9 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use crate::common::corpus::{is_chinese, Counts, RULES};
 use postmortem_engine::rules::blameless::{check_text, FieldKind, People};
 
-const RULES: [&str; 6] = ["PM301", "PM302", "PM303", "PM304", "PM305", "PM306"];
 const MIN_POSITIVES: usize = 5;
 const MIN_PRECISION: f64 = 0.95;
 const MIN_RECALL: f64 = 0.90;
@@ -98,37 +98,6 @@ fn kind_of(field: &str) -> FieldKind {
         "action_items.owner" => FieldKind::Owner,
         "quote" => FieldKind::Quote,
         other => panic!("unknown field `{other}` in corpus"),
-    }
-}
-
-fn is_chinese(s: &str) -> bool {
-    s.chars()
-        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
-        .count()
-        >= 4
-}
-
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    tp: usize,
-    fp: usize,
-    fn_: usize,
-}
-
-impl Counts {
-    fn precision(self) -> f64 {
-        if self.tp + self.fp == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fp) as f64
-        }
-    }
-    fn recall(self) -> f64 {
-        if self.tp + self.fn_ == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fn_) as f64
-        }
     }
 }
 

@@ -18,9 +18,9 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use crate::common::corpus::{is_chinese, Counts, RULES};
 use postmortem_engine::rules::blameless::{check_text, FieldKind, People};
 
-const RULES: [&str; 6] = ["PM301", "PM302", "PM303", "PM304", "PM305", "PM306"];
 const MIN_POSITIVES: usize = 5;
 const MIN_PRECISION: f64 = 0.95;
 const MIN_RECALL: f64 = 0.85;
@@ -97,42 +97,6 @@ fn load_rows() -> Vec<Row> {
         });
     }
     rows
-}
-
-fn is_chinese(s: &str) -> bool {
-    s.chars()
-        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
-        .count()
-        >= 4
-}
-
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    tp: usize,
-    fp: usize,
-    fn_: usize,
-}
-
-impl Counts {
-    fn add(&mut self, o: Counts) {
-        self.tp += o.tp;
-        self.fp += o.fp;
-        self.fn_ += o.fn_;
-    }
-    fn precision(self) -> f64 {
-        if self.tp + self.fp == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fp) as f64
-        }
-    }
-    fn recall(self) -> f64 {
-        if self.tp + self.fn_ == 0 {
-            1.0
-        } else {
-            self.tp as f64 / (self.tp + self.fn_) as f64
-        }
-    }
 }
 
 /// Counts per rule for the rows that pass `keep`, with misclassified rows.

@@ -2,6 +2,7 @@
 //! ids, automatic answers to server requests, and waiting for notifications.
 #![allow(dead_code)]
 
+pub mod corpus;
 pub mod fake_claude;
 
 use serde_json::{json, Value};

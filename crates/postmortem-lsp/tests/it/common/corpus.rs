@@ -1,0 +1,46 @@
+//! What the two blameless corpus tests (`blameless_corpus`, ours, and
+//! `blameless_real`, real text) score with: the rules, the language of a
+//! sentence, and precision and recall counts.
+
+/// The blameless rules, in the order the tables print them.
+pub const RULES: [&str; 6] = ["PM301", "PM302", "PM303", "PM304", "PM305", "PM306"];
+
+/// A sentence is 繁體中文 when it holds at least four CJK ideographs.
+pub fn is_chinese(s: &str) -> bool {
+    s.chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count()
+        >= 4
+}
+
+/// True and false positives and false negatives of one rule.
+#[derive(Default, Clone, Copy)]
+pub struct Counts {
+    pub tp: usize,
+    pub fp: usize,
+    pub fn_: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, o: Counts) {
+        self.tp += o.tp;
+        self.fp += o.fp;
+        self.fn_ += o.fn_;
+    }
+    /// 1.0 when nothing was flagged.
+    pub fn precision(self) -> f64 {
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
+    }
+    /// 1.0 when nothing was expected.
+    pub fn recall(self) -> f64 {
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        }
+    }
+}
