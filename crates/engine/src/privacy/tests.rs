@@ -280,3 +280,17 @@ fn entropy_and_luhn_match_their_definitions() {
     assert!(!luhn("4111 1111 1111 1112"));
     assert!(!luhn("1234"));
 }
+
+/// Rules compile lazily (on first use): every one of them must compile.
+#[test]
+fn every_rule_compiles() {
+    let set = super::RULES.as_ref().expect("rules load");
+    assert!(set.rules.len() > 200, "{}", set.rules.len());
+    for r in &set.rules {
+        assert!(
+            super::compile(&r.pattern).is_ok(),
+            "rule {} does not compile",
+            r.id
+        );
+    }
+}
