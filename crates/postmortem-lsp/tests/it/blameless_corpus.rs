@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::common::corpus::{is_chinese, Counts, RULES};
+use crate::common::corpus::{is_chinese, tally, Counts, RULES};
 use postmortem_engine::rules::blameless::{check_text, FieldKind, People};
 
 const MIN_POSITIVES: usize = 5;
@@ -116,30 +116,12 @@ fn blameless_corpus_precision_and_recall() {
             .map(|f| f.rule.to_string())
             .collect();
         for (i, rule) in RULES.iter().enumerate() {
-            let want = row.expected.contains(*rule);
-            let have = got.contains(*rule);
-            if want {
+            if row.expected.contains(*rule) {
                 positives[i] += 1;
             }
-            match (want, have) {
-                (true, true) => counts[i].tp += 1,
-                (false, true) => {
-                    counts[i].fp += 1;
-                    errors.push(format!(
-                        "  FP {rule} line {}: [{}] {}",
-                        row.line, row.field, row.text
-                    ));
-                }
-                (true, false) => {
-                    counts[i].fn_ += 1;
-                    errors.push(format!(
-                        "  FN {rule} line {}: [{}] {}",
-                        row.line, row.field, row.text
-                    ));
-                }
-                (false, false) => {}
-            }
         }
+        let what = format!("line {}: [{}] {}", row.line, row.field, row.text);
+        tally(&row.expected, &got, &what, &mut counts, &mut errors);
     }
     let zh = rows.iter().filter(|r| is_chinese(&r.text)).count();
     println!(

@@ -18,7 +18,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::common::corpus::{is_chinese, Counts, RULES};
+use crate::common::corpus::{is_chinese, tally, Counts, RULES};
 use postmortem_engine::rules::blameless::{check_text, FieldKind, People};
 
 const MIN_POSITIVES: usize = 5;
@@ -115,26 +115,8 @@ fn score(
                 .into_iter()
                 .map(|f| f.rule.to_string())
                 .collect();
-        for (i, rule) in RULES.iter().enumerate() {
-            match (row.expected.contains(*rule), got.contains(*rule)) {
-                (true, true) => counts[i].tp += 1,
-                (false, true) => {
-                    counts[i].fp += 1;
-                    errors.push(format!(
-                        "  FP {rule} line {} [{}] {}",
-                        row.line, row.field, row.text
-                    ));
-                }
-                (true, false) => {
-                    counts[i].fn_ += 1;
-                    errors.push(format!(
-                        "  FN {rule} line {} [{}] {}",
-                        row.line, row.field, row.text
-                    ));
-                }
-                (false, false) => {}
-            }
-        }
+        let what = format!("line {} [{}] {}", row.line, row.field, row.text);
+        tally(&row.expected, &got, &what, &mut counts, &mut errors);
     }
     (counts, errors, n)
 }

@@ -2,6 +2,8 @@
 //! `blameless_real`, real text) score with: the rules, the language of a
 //! sentence, and precision and recall counts.
 
+use std::collections::BTreeSet;
+
 /// The blameless rules, in the order the tables print them.
 pub const RULES: [&str; 6] = ["PM301", "PM302", "PM303", "PM304", "PM305", "PM306"];
 
@@ -41,6 +43,32 @@ impl Counts {
             1.0
         } else {
             self.tp as f64 / (self.tp + self.fn_) as f64
+        }
+    }
+}
+
+/// Adds one sentence to the per-rule counts: `expected` are the rules its
+/// label names, `got` the rules the checker reported. Each false positive or
+/// negative goes to `errors` as `  FP PM303 <what>`.
+pub fn tally(
+    expected: &BTreeSet<String>,
+    got: &BTreeSet<String>,
+    what: &str,
+    counts: &mut [Counts; 6],
+    errors: &mut Vec<String>,
+) {
+    for (i, rule) in RULES.iter().enumerate() {
+        match (expected.contains(*rule), got.contains(*rule)) {
+            (true, true) => counts[i].tp += 1,
+            (false, true) => {
+                counts[i].fp += 1;
+                errors.push(format!("  FP {rule} {what}"));
+            }
+            (true, false) => {
+                counts[i].fn_ += 1;
+                errors.push(format!("  FN {rule} {what}"));
+            }
+            (false, false) => {}
         }
     }
 }
