@@ -1418,7 +1418,7 @@ impl<'a> YamlParser<'a> {
             if self.flow_ws(&mut q, parent_indent) {
                 *p = q;
             }
-            if matches!(self.b.get(*p), Some(b',' | b']' | b'}')) {
+            if matches!(self.b.get(*p), None | Some(b',' | b']' | b'}')) {
                 return Node {
                     value: Value::Scalar(empty_scalar(*p)),
                     span: *p..*p,
@@ -1598,6 +1598,12 @@ impl<'a> YamlParser<'a> {
                     flow: true,
                 }
             }
+            None => Node {
+                // the text ends inside the collection (reported by the caller)
+                value: Value::Scalar(empty_scalar(start)),
+                span: start..start,
+                flow: true,
+            },
             _ => {
                 // plain scalar in flow context, possibly over several lines
                 let next = self.b.get(start + 1).copied();

@@ -311,3 +311,40 @@ fn every_kind_is_reachable_from_the_enum_list() {
     // `SyntaxErrorKind::ALL`'s test would not compile otherwise).
     assert!(SyntaxErrorKind::ALL.len() >= 10);
 }
+
+/// A document being typed is cut anywhere: every prefix of every suite input
+/// (at each character boundary) parses without a panic, and every error span
+/// lies inside the text. (Found by the server's random-edit test: a tag or an
+/// anchor at the very end of a flow collection, `a: [&x`, read past the end.)
+#[test]
+fn every_prefix_of_every_case_parses_without_a_panic() {
+    let mut prefixes = 0usize;
+    let mut failures = Vec::new();
+    for c in cases() {
+        for (cut, _) in c.yaml.char_indices().chain([(c.yaml.len(), ' ')]) {
+            let text = &c.yaml[..cut];
+            prefixes += 1;
+            match std::panic::catch_unwind(|| parse(text)) {
+                Ok(p) => {
+                    if let Some(e) = p.errors.iter().find(|e| e.span.end > text.len()) {
+                        failures.push(format!(
+                            "{} cut at {cut}: {:?} ends past the text",
+                            c.id, e.kind
+                        ));
+                    }
+                }
+                Err(_) => failures.push(format!("{} cut at {cut}: {text:?} panicked", c.id)),
+            }
+            if failures.len() > 20 {
+                break;
+            }
+        }
+    }
+    assert!(prefixes > 5_000, "only {prefixes} prefixes");
+    assert!(
+        failures.is_empty(),
+        "{} prefixes:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -809,11 +809,17 @@ impl Worker {
                     .map_err(drop)
             };
             let Ok(analysis) = result else {
-                // The analysis panicked: keep the previous one, and let the
-                // next change try again.
-                if let Some(doc) = self.state().docs.get_mut(&uri) {
-                    doc.worker = false;
-                }
+                // The analysis panicked: keep the previous one, say so in the
+                // log, and let the next change try again.
+                let locale = {
+                    let mut st = self.state();
+                    if let Some(doc) = st.docs.get_mut(&uri) {
+                        doc.worker = false;
+                    }
+                    st.locale.unwrap_or_default()
+                };
+                let m = crate::docs::get(locale).fmt("analysis_failed", &[("uri", uri.as_str())]);
+                self.client.log_message(MessageType::ERROR, m).await;
                 return;
             };
             let analysis = Arc::new(analysis);

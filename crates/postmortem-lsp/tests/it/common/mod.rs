@@ -276,13 +276,13 @@ impl Client {
     }
 
     pub fn send(&mut self, v: Value) {
-        let mut w = self.writer.lock().expect("writer");
+        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         write_msg(&mut **w, &v).expect("write to server");
     }
 
     /// Writes bytes to the server as they are (for malformed-message tests).
     pub fn send_raw(&mut self, bytes: &[u8]) {
-        let mut w = self.writer.lock().expect("writer");
+        let mut w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         w.write_all(bytes).expect("write to server");
         w.flush().expect("flush");
     }
