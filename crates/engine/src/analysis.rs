@@ -43,6 +43,9 @@ pub struct Options<'a> {
     pub inputs: &'a dyn InputSource,
     /// Reused across analyses when given; without it everything is computed afresh.
     pub cache: Option<&'a Cache>,
+    /// The analysis of the document's previous version: only the top-level
+    /// section an edit touched is parsed again (see `syntax::reparse`).
+    pub previous: Option<&'a Analysis>,
 }
 
 impl<'a> Options<'a> {
@@ -54,6 +57,7 @@ impl<'a> Options<'a> {
             locale: None,
             inputs: &DiskInputs,
             cache: None,
+            previous: None,
         }
     }
 }
@@ -96,7 +100,10 @@ pub fn analyze_profiled(
     timing: &mut dyn FnMut(&'static str, std::time::Duration),
 ) -> Analysis {
     let t = std::time::Instant::now();
-    let parsed = syntax::parse(&text);
+    let parsed = match opts.previous {
+        Some(prev) => syntax::reparse(&prev.parsed, &prev.text, &text),
+        None => syntax::parse(&text),
+    };
     timing("parse", t.elapsed());
     let t = std::time::Instant::now();
     let lines = LineIndex::new(&text);

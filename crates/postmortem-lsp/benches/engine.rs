@@ -37,8 +37,8 @@ fn main() {
     let inputs = postmortem_lsp::lsp::documents::InputCache::default();
     // and people and blameless findings kept across analyses, as in the server
     let cache = postmortem_engine::analysis::Cache::new();
-    println!("| document | lines | parse p50 ms | analyze p50 ms | analyze p95 ms |");
-    println!("|---|---|---|---|---|");
+    println!("| document | lines | parse p50 ms | analyze p50 ms | analyze p95 ms | typing: analyze p50 ms | typing: p95 ms |");
+    println!("|---|---|---|---|---|---|---|");
     for (name, text) in [("example", &example), ("generated", &big)] {
         let (pp, _) = time(200, || {
             std::hint::black_box(postmortem_syntax::parse(text));
@@ -51,14 +51,53 @@ fn main() {
         let (a50, a95) = time(200, || {
             std::hint::black_box(analyze(text.to_string(), &o));
         });
+        // Typing: a character typed and deleted in the middle line, each
+        // analysis given the previous one (as the server does).
+        let typed = typed_in_the_middle(text);
+        let mut prev = analyze(text.to_string(), &o);
+        let mut k = 0usize;
+        let (t50, t95) = time(200, || {
+            k += 1;
+            let next = if k % 2 == 1 { &typed } else { text };
+            let mut o2 = Options::new(&cfg);
+            o2.path = Some(&path);
+            o2.root = Some(&dir);
+            o2.inputs = &inputs;
+            o2.cache = Some(&cache);
+            o2.previous = Some(&prev);
+            let a = analyze(next.to_string(), &o2);
+            prev = a;
+        });
         println!(
-            "| {name} | {} | {pp:.3} | {a50:.3} | {a95:.3} |",
+            "| {name} | {} | {pp:.3} | {a50:.3} | {a95:.3} | {t50:.3} | {t95:.3} |",
             text.lines().count()
         );
         if std::env::var_os("PROFILE_RULES").is_some() {
             profile_rules(text, &o);
+            println!("  typing:");
+            let mut o2 = Options::new(&cfg);
+            o2.path = Some(&path);
+            o2.root = Some(&dir);
+            o2.inputs = &inputs;
+            o2.cache = Some(&cache);
+            o2.previous = Some(&prev);
+            profile_rules(&typed, &o2);
         }
     }
+}
+
+/// `text` with an `x` typed at the end of its middle line.
+fn typed_in_the_middle(text: &str) -> String {
+    let mid = text.lines().count() / 2;
+    let end: usize = text
+        .lines()
+        .take(mid + 1)
+        .map(|l| l.len() + 1)
+        .sum::<usize>()
+        - 1;
+    let mut t = text.to_string();
+    t.insert(end, 'x');
+    t
 }
 
 /// The costliest phases and rules (printed when PROFILE_RULES is set).

@@ -13,7 +13,10 @@
 //! per-keystroke budget; see docs/architecture.md.
 
 pub mod export;
+mod incremental;
 pub mod text;
+
+pub use incremental::{reparse, reparse_section};
 
 use crate::text::Span;
 
@@ -1733,6 +1736,10 @@ fn is_seq_item(rest: &str) -> bool {
 /// The text before a ` #` comment (outside quotes).
 fn strip_comment(t: &str) -> &str {
     let b = t.as_bytes();
+    if !b.contains(&b'#') {
+        // most lines have no comment (a memchr, not a byte-by-byte walk)
+        return t;
+    }
     let mut quote: Option<u8> = None;
     for (i, &c) in b.iter().enumerate() {
         match quote {
@@ -1850,20 +1857,25 @@ fn guard(text: &str) -> Option<SyntaxError> {
         }
         indents.push(indent);
         // "- - - x" nests one sequence per dash; "[[[" one flow level per bracket.
-        let dashes = trimmed
-            .split_inclusive(' ')
-            .take_while(|w| *w == "- ")
-            .count();
+        let mut dashes = 0;
+        let mut rest = trimmed;
+        while let Some(r) = rest.strip_prefix("- ") {
+            dashes += 1;
+            rest = r;
+        }
         let mut flow = 0usize;
         let mut max_flow = 0usize;
-        for b in trimmed.bytes() {
-            match b {
-                b'[' | b'{' => {
-                    flow += 1;
-                    max_flow = max_flow.max(flow);
+        // most lines have no bracket: a memchr-like test first
+        if trimmed.contains(['[', '{']) {
+            for b in trimmed.bytes() {
+                match b {
+                    b'[' | b'{' => {
+                        flow += 1;
+                        max_flow = max_flow.max(flow);
+                    }
+                    b']' | b'}' => flow = flow.saturating_sub(1),
+                    _ => {}
                 }
-                b']' | b'}' => flow = flow.saturating_sub(1),
-                _ => {}
             }
         }
         if indents.len() + dashes + max_flow > MAX_DEPTH {
@@ -2086,9 +2098,17 @@ impl Decoder {
                 continue;
             }
             let _ = line_start;
-            let ch = inner[i..].chars().next().map_or(1, char::len_utf8);
-            self.push(&inner[i..i + ch], b + i);
-            i += ch;
+            // a run of ordinary characters at once (up to the next escape or break)
+            let run = bytes[i + 1..]
+                .iter()
+                .position(|&c| matches!(c, b'\\' | b'\n' | b'\r'))
+                .map_or(inner.len(), |k| i + 1 + k);
+            let mut end = run;
+            while !inner.is_char_boundary(end) {
+                end += 1;
+            }
+            self.push(&inner[i..end], b + i);
+            i = end;
             line_start = false;
         }
     }

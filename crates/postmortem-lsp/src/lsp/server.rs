@@ -52,6 +52,9 @@ struct Job {
     config: Config,
     root: Option<PathBuf>,
     locale: Option<Locale>,
+    /// The analysis of an earlier version, whose parse is reused for the
+    /// top-level sections the edits did not touch.
+    previous: Arc<Analysis>,
 }
 
 /// Documents up to this size are analysed on the runtime's thread (a few
@@ -132,6 +135,7 @@ impl Backend {
     fn job(st: &mut State, uri: &Uri) -> Option<Job> {
         let doc = st.docs.get(uri)?;
         let (generation, rope, path) = (doc.generation, doc.rope.clone(), doc.path.clone());
+        let previous = doc.analysis.clone();
         let (config, root, locale) = st.document_settings(path.as_deref());
         Some(Job {
             generation,
@@ -140,6 +144,7 @@ impl Backend {
             config,
             root,
             locale,
+            previous,
         })
     }
 
@@ -873,6 +878,7 @@ impl Job {
         opts.locale = self.locale;
         opts.inputs = inputs;
         opts.cache = Some(cache);
+        opts.previous = Some(&self.previous);
         analyze(self.rope.to_string(), &opts)
     }
 }

@@ -1,0 +1,209 @@
+//! `reparse` (one section re-read, the others shifted) equals a fresh `parse`
+//! for random documents and random edit sequences, and its fast path is
+//! actually taken for most edits (so the comparison means something).
+
+use postmortem_syntax::{parse, reparse_section};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+use std::cell::Cell;
+
+/// Top-level sections and lines, well-formed and not: what postmortems hold
+/// and what typing passes through.
+const SECTIONS: &[&str] = &[
+    "key: value\n",
+    "title: Checkout outage 🚒 結帳中斷\n",
+    "summary: |\n  line one\n  line two\n",
+    "keep: |+\n  text\n\n",
+    "strip: |-\n  text\n   more\n",
+    "folded: >\n  folded\n\n  para\n",
+    "list:\n  - a\n  - b: c\n    d: e\n",
+    "flow: [a, b,\n  c]\n",
+    "map: {a: 1, b: [2, 3]}\n",
+    "quoted: \"multi\n  line \\d\"\n",
+    "single: 'it''s\n  here'\n",
+    "nested:\n  a:\n    b: 1\n  c: 2\n",
+    "# a comment\n",
+    "\n",
+    "  indented: x\n",
+    "tab:\tx\n",
+    "a: b: c\n",
+    "anchor: &a v\n",
+    "alias: *a\n",
+    "crlf: v\r\n",
+    "open: [unclosed\n",
+    "open2: \"unclosed\n",
+    "timeline:\n  - at: 2026-04-09T14:02:00Z\n    event: \"Pool exhausted [chat L12]\"\n",
+    "empty:\n",
+    "text: plain\n  continued # c\n",
+    "---\n",
+    "- item\n",
+    "stray\n",
+    "\u{feff}bom: x\n",
+];
+
+const INSERTS: &[&str] = &[
+    "a",
+    " ",
+    "\n",
+    ":",
+    ": ",
+    "-",
+    "- ",
+    "#",
+    " #",
+    "\"",
+    "'",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "|",
+    ">",
+    "\t",
+    "中",
+    "🚒",
+    "\r\n",
+    "\r",
+    "  ",
+    "key: ",
+    "\n  x",
+    "\nk: v",
+    "---",
+    "...",
+    "&",
+    "*",
+    "!",
+    "%",
+    "?",
+    "\\",
+    "|+\n  t\n\n",
+];
+
+#[derive(Clone, Debug)]
+enum Edit {
+    Insert { at: usize, text: &'static str },
+    Delete { at: usize, len: usize },
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn apply(text: &str, e: &Edit) -> String {
+    let mut t = text.to_string();
+    match *e {
+        Edit::Insert { at, text: ins } => {
+            let at = floor(&t, at % (t.len() + 1));
+            t.insert_str(at, ins);
+        }
+        Edit::Delete { at, len } => {
+            let a = floor(&t, at % (t.len() + 1));
+            let b = floor(&t, a + len);
+            t.replace_range(a..b, "");
+        }
+    }
+    t
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        3 => (any::<usize>(), prop::sample::select(INSERTS)).prop_map(|(at, text)| Edit::Insert { at, text }),
+        1 => (any::<usize>(), 0usize..24).prop_map(|(at, len)| Edit::Delete { at, len }),
+    ]
+}
+
+fn document() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            6 => prop::sample::select(&SECTIONS[..13]),
+            1 => prop::sample::select(SECTIONS),
+        ],
+        1..14,
+    )
+    .prop_map(|v| v.concat())
+}
+
+#[test]
+fn reparse_equals_a_fresh_parse() {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    let (fast, all) = (Cell::new(0usize), Cell::new(0usize));
+    let mut runner = TestRunner::new(Config {
+        cases,
+        ..Config::default()
+    });
+    runner
+        .run(
+            &(document(), prop::collection::vec(edit(), 1..12)),
+            |(doc, edits)| {
+                let mut text = doc;
+                let mut parsed = parse(&text);
+                for e in &edits {
+                    let next = apply(&text, e);
+                    let fresh = parse(&next);
+                    let got = match reparse_section(&parsed, &text, &next) {
+                        Some(p) => {
+                            fast.set(fast.get() + 1);
+                            p
+                        }
+                        None => fresh.clone(),
+                    };
+                    all.set(all.get() + 1);
+                    prop_assert_eq!(
+                        format!("{:?}", got),
+                        format!("{:?}", fresh),
+                        "after {:?} on {:?}",
+                        e,
+                        text
+                    );
+                    text = next;
+                    parsed = got;
+                }
+                Ok(())
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The fast path must carry most edits, or this test compares little.
+    eprintln!(
+        "{} of {} edits re-parsed one section",
+        fast.get(),
+        all.get()
+    );
+    assert!(
+        fast.get() * 3 >= all.get(),
+        "only {} of {} edits took the fast path",
+        fast.get(),
+        all.get()
+    );
+}
+
+/// Typing a character in the middle of the example re-reads one section and
+/// gives the same tree as a fresh parse.
+#[test]
+fn typing_at_line_ends_in_the_example_re_reads_one_section() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/checkout-outage/postmortem.yaml"
+    ))
+    .expect("the bundled example");
+    let prev = parse(&text);
+    let mut n = 0;
+    for (end, _) in text.match_indices('\n').step_by(7) {
+        if text[..end].ends_with([':', '\n']) {
+            continue; // `key:x` is no longer a key; `x` alone is not one
+        }
+        let mut next = text.clone();
+        next.insert(end, 'x'); // at the end of a line
+        let got = reparse_section(&prev, &text, &next).expect("one section re-read");
+        assert_eq!(format!("{got:?}"), format!("{:?}", parse(&next)));
+        n += 1;
+    }
+    assert!(n > 20);
+}
