@@ -584,6 +584,10 @@ fn second_round_families_in_both_languages() {
         ("Ensure the payment service is stable.", "PM305"),
         ("More alerting on the billing queue.", "PM305"),
         (
+            "It might be worth exploring a second DNS provider.",
+            "PM305",
+        ),
+        (
             "Security awareness training will be conducted for all staff.",
             "PM304",
         ),
@@ -606,6 +610,10 @@ fn second_round_families_in_both_languages() {
             "PM303",
         ),
         ("The warning was overlooked by the reviewer.", "PM302"),
+        (
+            "The on-call engineer overlooked the expiry warning.",
+            "PM302",
+        ),
         ("值班人員疏未確認備份是否完成。", "PM302"),
         ("They hurriedly restarted every node.", "PM306"),
         ("An ill-advised hotfix made it worse.", "PM306"),
@@ -625,6 +633,7 @@ fn second_round_families_in_both_languages() {
         "The cache simply was not sized for the holiday peak.",
         "The health check did not test the replica thoroughly enough.",
         "The alert was ignored by the deduplication rule.",
+        "The scheduler overlooked the expired lease.",
         "排程系統誤將任務送到備援節點。",
     ] {
         let r = rules(t, FieldKind::WentWrong);
