@@ -198,7 +198,7 @@ pub struct Finding {
     /// PM301: the name found, as written.
     pub name: Option<String>,
     /// The byte range `rewrite` replaces when it is not `range`: the whole
-    /// sentence, for the rewrites of PM302–PM305 that turn the sentence
+    /// sentence, for the rewrites of PM302–PM306 that turn the sentence
     /// toward the system gap (the original kept in quotes, with a `TODO(…)`
     /// naming what to fill in).
     pub rewrite_range: Option<Range<usize>>,
@@ -425,7 +425,7 @@ fn phrase_finding(
     }
 }
 
-/// The rewrite of a whole sentence for PM302–PM305, in the sentence's
+/// The rewrite of a whole sentence for PM302–PM306, in the sentence's
 /// language: what the system lacked, the original kept in quotes (quoted
 /// text is evidence and is not checked again) and a `TODO(…)` naming what the
 /// author must fill in. No ": " or " #", so a plain YAML scalar stays one.
@@ -468,6 +468,8 @@ fn sentence_rewrite(
         ("PM303", true) => format!("當時沒有訊號或檢查提示這一步：「{quoted}」。TODO(當時掌握的資訊，以及缺少的訊號或檢查)"),
         ("PM304", true) => format!("改由工具強制，不再仰賴人員：「{quoted}」。TODO(寫出檢查、防護或預設值及其位置)"),
         ("PM305", true) => format!("「{quoted}」，完成標準：TODO(數字、會通過的檢查或具名告警)"),
+        ("PM306", false) => format!("State the fact behind the judgement — “{quoted}”. TODO(what happened and its impact)"),
+        ("PM306", true) => format!("寫出評斷背後的事實：「{quoted}」。TODO(發生了什麼及其影響)"),
         _ => return None,
     };
     let start = span.start + lead;
@@ -537,6 +539,8 @@ fn has_measurable(text: &str) -> bool {
             | \bzero\b | \bp\d{2}(?:\.\d+)?\s*(?:<|>|≤|≥|=)
             | (?:低於|高於|不超過|至少|達到|降至|降到|提升至|提高到|提升到|縮短至|縮短到|少於|多於|小於|大於|控制在|維持在|至)\s*\d
             | \d\s*(?:以內|以下|以上|內)
+            | \d+\s*(?:個)?(?:週|周|天|日|工作天|營業日|個營業日|工作日)\s*(?:以)?內
+            | [一二三四五六七八九十兩百]+\s*(?:個)?(?:週|周|天|日|月|小時|分鐘|工作天|營業日|工作日)\s*(?:以)?內
             | 零
             | \bso\s+(?:that\s+)?(?:it|the|every|all|each|no|any|a)\b[^.;]{0,80}?\b(?:refuses?|blocks?|rejects?|requires?|fails?|alerts?|pages?|prevents?|cannot|can['’]t|must|never|always|only|stops?)\b
             | \bby\s+(?:adding|introducing|creating|enabling|requiring|blocking|implementing|deploying|setting\s+up|wiring|moving|switching|replacing|removing|automating|making)\b

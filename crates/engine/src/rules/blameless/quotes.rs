@@ -20,7 +20,15 @@ pub(crate) fn evidence_spans(text: &str) -> Vec<Range<usize>> {
             '“' => closing(text, i, '“', '”', usize::MAX),
             '「' => closing(text, i, '「', '」', usize::MAX),
             '『' => closing(text, i, '『', '』', usize::MAX),
-            '【' => closing(text, i, '【', '】', MAX_CITATION),
+            // 【…】 cites a source ("【chat L14】", "【來源：新聞稿】"); a tag of
+            // plain words ("【停電元兇】", a headline's label) is the author's voice
+            '【' => closing(text, i, '【', '】', MAX_CITATION).filter(|r| {
+                text[r.clone()].chars().any(|c| {
+                    c.is_ascii_alphanumeric()
+                        || c.is_numeric()
+                        || matches!(c, ':' | '：' | '#' | '/')
+                })
+            }),
             '《' => closing(text, i, '《', '》', MAX_CITATION),
             '[' => {
                 // "[by Bob]" says who did something: prose, not a citation
@@ -116,6 +124,14 @@ mod tests {
         assert!(!m.contains("rm"));
         assert!(m.contains("He said"));
         assert!(m.ends_with(" end"));
+    }
+
+    #[test]
+    fn cjk_lenticular_brackets_cite_only_when_they_name_a_source() {
+        let m = mask("【chat L14】他說沒問題。【來源：新聞稿】");
+        assert!(!m.contains("chat") && !m.contains("來源"), "{m}");
+        let m = mask("【停電元兇】兩工程師曾7次沒按程序");
+        assert!(m.contains("停電元兇"), "{m}");
     }
 
     #[test]

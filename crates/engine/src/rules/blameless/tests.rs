@@ -564,3 +564,157 @@ fn rule_doc_examples_behave_as_documented() {
     )
     .is_empty());
 }
+
+#[test]
+fn second_round_families_in_both_languages() {
+    for (t, rule) in [
+        (
+            "The platform team will also strengthen its rollback tooling.",
+            "PM305",
+        ),
+        ("We are continuing to refine the paging policy.", "PM305"),
+        ("We will do better next time.", "PM305"),
+        ("The queue service should become more resilient.", "PM305"),
+        ("Develop a better process for schema changes.", "PM305"),
+        ("Load-test the gateway for stability.", "PM305"),
+        (
+            "Work with the CDN vendor to improve cache invalidation.",
+            "PM305",
+        ),
+        ("Ensure the payment service is stable.", "PM305"),
+        ("More alerting on the billing queue.", "PM305"),
+        (
+            "It might be worth exploring a second DNS provider.",
+            "PM305",
+        ),
+        (
+            "Security awareness training will be conducted for all staff.",
+            "PM304",
+        ),
+        (
+            "Engineers are now required to get two approvals before touching prod.",
+            "PM304",
+        ),
+        ("客服系統正逐步強化備援。", "PM305"),
+        ("將針對告警部分進行全面檢討。", "PM305"),
+        ("要讓平台能處理更多的請求。", "PM305"),
+        ("請各組務必做好變更前的備份。", "PM304"),
+        ("將追究相關人員責任。", "PM304"),
+    ] {
+        assert_eq!(rules(t, FieldKind::Action), vec![rule], "{t}");
+    }
+    for (t, rule) in [
+        ("We didn't test the migration thoroughly enough.", "PM303"),
+        (
+            "The change should never have been merged on a Friday.",
+            "PM303",
+        ),
+        ("The warning was overlooked by the reviewer.", "PM302"),
+        (
+            "The on-call engineer overlooked the expiry warning.",
+            "PM302",
+        ),
+        ("值班人員疏未確認備份是否完成。", "PM302"),
+        ("They hurriedly restarted every node.", "PM306"),
+        ("An ill-advised hotfix made it worse.", "PM306"),
+    ] {
+        assert!(rules(t, FieldKind::WentWrong).contains(&rule), "{t}");
+    }
+    // measurable targets, systems as subjects and emphasis stay quiet
+    for t in [
+        "We will improve p99 latency of /search to under 300 ms.",
+        "Load-test the gateway at 2x peak traffic for 30 minutes.",
+        "要求廠商於三日內提出改善計畫並附回滾步驟。",
+        "每月檢視告警清單，回饋系統作優化參考。",
+    ] {
+        assert!(!rules(t, FieldKind::Action).contains(&"PM305"), "{t}");
+    }
+    for t in [
+        "The cache simply was not sized for the holiday peak.",
+        "The health check did not test the replica thoroughly enough.",
+        "The alert was ignored by the deduplication rule.",
+        "The scheduler overlooked the expired lease.",
+        "排程系統誤將任務送到備援節點。",
+    ] {
+        let r = rules(t, FieldKind::WentWrong);
+        assert!(
+            !r.iter().any(|x| matches!(*x, "PM302" | "PM303" | "PM306")),
+            "{t}: {r:?}"
+        );
+    }
+}
+
+#[test]
+fn second_round_findings_rewrite_toward_the_system_gap() {
+    for (t, kind, rule, zh) in [
+        (
+            "The platform team will also strengthen its rollback tooling.",
+            FieldKind::Action,
+            "PM305",
+            false,
+        ),
+        (
+            "Security awareness training will be conducted for all staff.",
+            FieldKind::Action,
+            "PM304",
+            false,
+        ),
+        (
+            "We didn't test the migration thoroughly enough.",
+            FieldKind::WentWrong,
+            "PM303",
+            false,
+        ),
+        (
+            "The warning was overlooked by the reviewer.",
+            FieldKind::RootCause,
+            "PM302",
+            false,
+        ),
+        (
+            "An ill-advised hotfix made it worse.",
+            FieldKind::WentWrong,
+            "PM306",
+            false,
+        ),
+        ("客服系統正逐步強化備援。", FieldKind::Action, "PM305", true),
+        (
+            "請各組務必做好變更前的備份。",
+            FieldKind::Action,
+            "PM304",
+            true,
+        ),
+        (
+            "值班人員疏未確認備份是否完成。",
+            FieldKind::RootCause,
+            "PM302",
+            true,
+        ),
+    ] {
+        let fs = check_text(t, kind, &people());
+        let f = find(&fs, rule).unwrap_or_else(|| panic!("{rule} on {t}"));
+        let r = f
+            .rewrite
+            .clone()
+            .unwrap_or_else(|| panic!("no rewrite on {t}"));
+        let range = f.rewrite_range.clone().unwrap_or_else(|| f.range.clone());
+        let mut fixed = t.to_string();
+        fixed.replace_range(range, &r);
+        assert!(fixed.contains("TODO("), "{fixed}");
+        assert_eq!(util::mostly_cjk(&fixed), zh, "{fixed}");
+        assert!(!fixed.contains(": ") && !fixed.contains(" #"), "{fixed}");
+        let again: Vec<_> = check_text(&fixed, kind, &people())
+            .into_iter()
+            .filter(|f| f.rule != "PM301")
+            .collect();
+        assert!(again.is_empty(), "{fixed}: {again:?}");
+    }
+    // a judgement adverb is deleted in place, with one space
+    let t = "They hurriedly restarted every node.";
+    let fs = check_text(t, FieldKind::WentWrong, &people());
+    let f = find(&fs, "PM306").expect("PM306");
+    assert_eq!(f.rewrite.as_deref(), Some(""));
+    let mut fixed = t.to_string();
+    fixed.replace_range(f.range.clone(), "");
+    assert_eq!(fixed, "They restarted every node.");
+}
