@@ -424,7 +424,7 @@ pub fn locate(a: &Analysis, findings: Vec<Finding>) -> (Vec<Located>, Dropped) {
             dropped.no_value += 1;
             continue;
         };
-        if !prose::is_prose(&spath, &s.value) {
+        if !prose::is_judged(&f.path, &spath, &s.value) {
             dropped.no_value += 1;
             continue;
         }

@@ -3,6 +3,7 @@
 //! the review with Claude (`postmortem-draft`'s `wording` module), so both
 //! read exactly the same text.
 
+use super::blameless::FieldKind;
 use super::{visit_scalars, ScalarRec};
 use crate::syntax::{Node, Scalar};
 
@@ -22,12 +23,24 @@ pub fn is_prose(spath: &str, value: &str) -> bool {
     !skipped && !(value.trim().is_empty() || value.starts_with("TODO") && value.len() < 6)
 }
 
-/// The prose values of a document, in document order, with their paths
-/// (`what_went_wrong[2]`, `root_cause.five_whys[0].why_1`).
+/// A prose value at `path` (schema path `spath`) that the blameless checker
+/// judges: [`is_prose`], and neither an owner nor a quote.
+pub fn is_judged(path: &str, spath: &str, value: &str) -> bool {
+    !matches!(
+        FieldKind::from_field(path),
+        FieldKind::Owner | FieldKind::Quote
+    ) && is_prose(spath, value)
+}
+
+/// The prose values of a document the blameless checker judges, in document
+/// order, with their paths (`what_went_wrong[2]`,
+/// `root_cause.five_whys[0].why_1`): [`is_prose`], less owners (naming a
+/// person is their point) and quoted evidence, which the checker never
+/// judges.
 pub fn prose_values(root: &Node) -> Vec<ScalarRec<'_>> {
     let mut out = Vec::new();
     visit_scalars(root, &mut |path, spath, scalar: &Scalar| {
-        if is_prose(spath, &scalar.value) {
+        if is_judged(path, spath, &scalar.value) {
             out.push(ScalarRec {
                 path: path.to_string(),
                 spath: spath.to_string(),
@@ -56,7 +69,7 @@ mod tests {
     #[test]
     fn prose_is_what_the_blameless_rules_read() {
         let p = crate::syntax::parse(
-            "incident_ref:\n  id: INC-1\ninputs:\n  report: r.md\ntimeline:\n  - at: 2026-01-01T00:00:00Z\n    event: The deploy started\nwhat_went_wrong:\n  - The on-call engineer should have checked\n  - TODO\naction_items:\n  - id: A1\n    statement: Add a check\n    due: 2026-02-01\n",
+            "incident_ref:\n  id: INC-1\ninputs:\n  report: r.md\ntimeline:\n  - at: 2026-01-01T00:00:00Z\n    event: The deploy started\nwhat_went_wrong:\n  - The on-call engineer should have checked\n  - TODO\naction_items:\n  - id: A1\n    statement: Add a check\n    owner: Dana\n    due: 2026-02-01\n",
         );
         let root = p.root.as_ref().unwrap();
         let paths: Vec<String> = prose_values(root).into_iter().map(|r| r.path).collect();
