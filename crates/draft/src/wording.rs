@@ -292,8 +292,7 @@ impl WordingReview {
                 .await?;
             self.totals.add(&outcome.usage, outcome.retries);
             let max_tokens = self.client.config().max_tokens;
-            if let Some(e) = crate::stop_error(outcome.stop_reason.as_deref(), max_tokens, &None)
-            {
+            if let Some(e) = crate::stop_error(outcome.stop_reason.as_deref(), max_tokens, &None) {
                 return Err(e);
             }
             on_event(DraftEvent::Checking {
@@ -321,7 +320,8 @@ impl WordingReview {
                 outcome.text
             };
             let list: String = problems.iter().map(|p| format!("- {p}\n")).collect();
-            self.turns.push(json!({"role": "assistant", "content": [{"type": "text", "text": said}]}));
+            self.turns
+                .push(json!({"role": "assistant", "content": [{"type": "text", "text": said}]}));
             self.turns.push(json!({"role": "user", "content": [{"type": "text", "text": format!(
                 "That answer can't be read yet:\n{list}\nAnswer again with one JSON object `{{\"findings\": [...]}}` matching the schema above, and nothing else."
             )}]}));
@@ -368,7 +368,8 @@ pub fn parse_findings(text: &str) -> Result<Vec<Finding>, Vec<String>> {
                 None
             }
         };
-        let (path, quote, rule, reason) = (text("path"), text("quote"), text("rule"), text("reason"));
+        let (path, quote, rule, reason) =
+            (text("path"), text("quote"), text("rule"), text("reason"));
         let rule = rule.and_then(|r| {
             let known = RULES.iter().find(|x| **x == r).copied();
             if known.is_none() {
@@ -386,7 +387,9 @@ pub fn parse_findings(text: &str) -> Result<Vec<Finding>, Vec<String>> {
                 None
             }
             None => {
-                problems.push(format!("findings[{i}].rewrite is missing (use null for none)"));
+                problems.push(format!(
+                    "findings[{i}].rewrite is missing (use null for none)"
+                ));
                 None
             }
         };
@@ -541,8 +544,10 @@ mod tests {
         assert_eq!(p.len(), 5, "{p:?}");
         assert!(parse_findings("not json").is_err());
         assert!(parse_findings("[]").is_err());
-        assert!(parse_findings(r#"{"findings":[{"path":"a","quote":"q","rule":"PM301","reason":"r"}]}"#)
-            .unwrap_err()[0]
+        assert!(parse_findings(
+            r#"{"findings":[{"path":"a","quote":"q","rule":"PM301","reason":"r"}]}"#
+        )
+        .unwrap_err()[0]
             .contains("rewrite is missing"));
     }
 

@@ -13,14 +13,16 @@ use crate::syntax::{Node, Scalar};
 /// date, severity or category, not empty, not a bare `TODO`.
 pub fn is_prose(spath: &str, value: &str) -> bool {
     let top = spath.split('.').next().unwrap_or("");
-    let skipped = matches!(top, "inputs" | "incident_ref" | "timeline") && !spath.ends_with("event")
+    let skipped = matches!(top, "inputs" | "incident_ref" | "timeline")
+        && !spath.ends_with("event")
         || spath.ends_with(".id")
         || spath.ends_with("source")
         || spath.ends_with("confidence")
         || spath.ends_with("due")
         || spath.ends_with("severity")
         || spath.ends_with("category");
-    !skipped && !(value.trim().is_empty() || value.starts_with("TODO") && value.len() < 6)
+    let placeholder = value.trim().is_empty() || value.starts_with("TODO") && value.len() < 6;
+    !(skipped || placeholder)
 }
 
 /// A prose value at `path` (schema path `spath`) that the blameless checker

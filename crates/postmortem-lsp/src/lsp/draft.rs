@@ -998,7 +998,12 @@ fn consent_key(snap: &Snapshot) -> PathBuf {
 /// Asks before the first request from a workspace: Send, Always for this
 /// workspace, Show what is sent (into the output log, then asked again), or
 /// Cancel. A dismissed question is a cancel.
-pub(super) async fn consent(ctx: &Ctx, snap: &Snapshot, preview: &draft::Preview, locale: Locale) -> bool {
+pub(super) async fn consent(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    preview: &draft::Preview,
+    locale: Locale,
+) -> bool {
     let key = consent_key(snap);
     match ctx.consent.as_deref() {
         Some("once") => return true,

@@ -129,9 +129,8 @@ fn reads(text: &str, path: &str) -> Option<String> {
 fn rewrite_edit(a: &Analysis, l: &Located, s: &Scalar, rewrite: &str) -> Option<(Span, String)> {
     let v = &l.value;
     let expected = format!("{}{rewrite}{}", &v[..l.range.start], &v[l.range.end..]);
-    let with = |span: &Span, new: &str| {
-        format!("{}{new}{}", &a.text[..span.start], &a.text[span.end..])
-    };
+    let with =
+        |span: &Span, new: &str| format!("{}{new}{}", &a.text[..span.start], &a.text[span.end..]);
     let inner = s.src_span(l.range.clone());
     let escaped = match s.style {
         crate::syntax::ScalarStyle::SingleQuoted => rewrite.replace('\'', "''"),
@@ -364,8 +363,7 @@ async fn review(
         } else {
             st.reviews.insert(ctx.uri.clone(), kept.clone());
         }
-        let publish =
-            (!pull && caught_up).then(|| (merged(&current, Some(&kept), enc), version));
+        let publish = (!pull && caught_up).then(|| (merged(&current, Some(&kept), enc), version));
         (shown, publish, pull)
     };
     let changed = located.len() - shown;

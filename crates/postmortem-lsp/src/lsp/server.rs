@@ -228,7 +228,11 @@ impl Backend {
             let reviewed = super::review::prune(&mut st, &uri);
             let Some(doc) = st.docs.get(&uri) else { return };
             let diags = if doc.is_postmortem {
-                super::review::merged(&doc.analysis, reviewed.as_deref().map(|r| &r[..]), st.encoding)
+                super::review::merged(
+                    &doc.analysis,
+                    reviewed.as_deref().map(|r| &r[..]),
+                    st.encoding,
+                )
             } else {
                 Vec::new()
             };
@@ -864,8 +868,7 @@ impl Worker {
             }
             // Converted outside the lock: a large document's diagnostics
             // must not hold up requests about other documents.
-            let diags =
-                super::review::merged(&analysis, reviewed.as_deref().map(|r| &r[..]), enc);
+            let diags = super::review::merged(&analysis, reviewed.as_deref().map(|r| &r[..]), enc);
             let still = self
                 .state()
                 .docs

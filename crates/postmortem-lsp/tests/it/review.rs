@@ -186,16 +186,22 @@ fn the_action_is_offered_in_english_and_chinese() {
     let zh = ws("w-actions-zh", &text, &f.server.url(), "");
     std::fs::write(
         zh.join(".postmortem-lsp.toml"),
-        format!("locale = \"zh-TW\"\n[claude]\nbase_url = \"{}\"\n", f.server.url()),
+        format!(
+            "locale = \"zh-TW\"\n[claude]\nbase_url = \"{}\"\n",
+            f.server.url()
+        ),
     )
     .unwrap();
     let (mut c, uri) = session(&zh, &text, json!({}));
     c.diagnostics(&uri, 1);
     let actions = c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": []}}));
     assert!(
-        actions.as_array().unwrap().iter().any(|a| a["title"]
-            == "請 Claude 檢查無責備用語"
-            && a["command"]["command"] == "postmortem.reviewWording"),
+        actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["title"] == "請 Claude 檢查無責備用語"
+                && a["command"]["command"] == "postmortem.reviewWording"),
         "{actions}"
     );
     let init = Client::in_process().initialize(&dir, &[], json!({}));
@@ -228,7 +234,10 @@ fn declining_sends_nothing() {
         .as_str()
         .unwrap()
         .contains("Nothing was sent"));
-    assert!(f.server.requests().is_empty(), "the fake server saw nothing");
+    assert!(
+        f.server.requests().is_empty(),
+        "the fake server saw nothing"
+    );
     assert!(f.server.count_requests().is_empty());
     c.shutdown();
 }
@@ -271,7 +280,10 @@ fn accepting_sends_redacted_prose_and_findings_become_diagnostics() {
         .as_str()
         .unwrap()
         .contains("PM303"));
-    assert!(body.get("output_config").is_none(), "as drafts: schema in the task");
+    assert!(
+        body.get("output_config").is_none(),
+        "as drafts: schema in the task"
+    );
 
     // Four findings placed, two dropped (and said so in the log).
     let diags = published(&mut c, &uri, 1, |d| !d.is_empty());
@@ -293,7 +305,10 @@ fn accepting_sends_redacted_prose_and_findings_become_diagnostics() {
         json!({"start": {"line": line, "character": 12}, "end": {"line": line, "character": 21}})
     );
     let action = by_field(&diags, "action_items[0].statement").unwrap();
-    assert_eq!(action["range"], range_of(&text, "Remind engineers to be careful"));
+    assert_eq!(
+        action["range"],
+        range_of(&text, "Remind engineers to be careful")
+    );
     assert_eq!(action["code"], "PM304");
     let logs: Vec<String> = c
         .logged("window/logMessage")
@@ -301,11 +316,17 @@ fn accepting_sends_redacted_prose_and_findings_become_diagnostics() {
         .filter_map(|m| m["params"]["message"].as_str().map(str::to_string))
         .collect();
     assert!(
-        logs.iter().any(|m| m.contains("6 findings returned, 4 shown")
-            && m.contains("1 whose phrase is not in its value, 1 whose path names no prose value")),
+        logs.iter()
+            .any(|m| m.contains("6 findings returned, 4 shown")
+                && m.contains(
+                    "1 whose phrase is not in its value, 1 whose path names no prose value"
+                )),
         "{logs:#?}"
     );
-    assert!(end["value"]["message"].as_str().unwrap().contains("4 shown"));
+    assert!(end["value"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("4 shown"));
     let shown = c.wait_for("window/showMessage", |_| true);
     assert!(
         shown["message"]
@@ -357,7 +378,8 @@ fn rewrites_are_quick_fixes_never_applied_by_themselves() {
         (
             "what_went_wrong[1]",
             "Rewrite as “沒有機制提示先看告警” (Claude's suggestion)",
-            value_at(&text, "what_went_wrong[1]").replace("應該要先看告警才對", "沒有機制提示先看告警"),
+            value_at(&text, "what_went_wrong[1]")
+                .replace("應該要先看告警才對", "沒有機制提示先看告警"),
         ),
         (
             // ": " in a plain value: the whole value becomes a quoted one.
@@ -385,7 +407,11 @@ fn rewrites_are_quick_fixes_never_applied_by_themselves() {
     );
     assert!(unquoted.contains("  - \"Note: alerts fired 9 minutes after impact\"\n"));
     // No rewrite given: no fix from Claude.
-    assert!(fixes_at(&mut c, by_field(&diags, "action_items[0].statement").unwrap()).is_empty());
+    assert!(fixes_at(
+        &mut c,
+        by_field(&diags, "action_items[0].statement").unwrap()
+    )
+    .is_empty());
     // Nothing was applied by the server.
     assert!(c.logged("workspace/applyEdit").is_empty());
     c.shutdown();
@@ -434,7 +460,10 @@ fn an_edit_clears_that_values_findings_and_the_others_follow_the_text() {
     for (field, phrase) in [
         ("what_went_wrong[1]", "應該要先看告警才對"),
         ("what_went_wrong[2]", "Alerts fired late"),
-        ("action_items[0].statement", "Remind engineers to be careful"),
+        (
+            "action_items[0].statement",
+            "Remind engineers to be careful",
+        ),
     ] {
         assert_eq!(
             by_field(&diags, field).unwrap()["range"],
@@ -541,7 +570,8 @@ fn an_unreadable_answer_is_asked_again_once() {
     let dir = ws("w-repair", &text, &f.server.url(), "");
     f.server
         .push(Reply::text(r#"{"findings": [{"path": "what_went_wrong[0]", "quote": "should have", "rule": "PM399"}]}"#));
-    f.server.push(Reply::text(format!("```json\n{}\n```", answer())));
+    f.server
+        .push(Reply::text(format!("```json\n{}\n```", answer())));
     let (mut c, uri) = session(&dir, &text, json!({}));
     c.diagnostics(&uri, 1);
     review(&mut c, &uri, Some("once"));
@@ -584,7 +614,10 @@ fn cancel_closes_the_stream_and_shows_nothing() {
     );
     assert!(r.is_null(), "the command returns at once");
     let begin = c.wait_for("$/progress", |p| p["value"]["kind"] == "begin");
-    assert_eq!(begin["value"]["title"], "Reviewing blameless wording with Claude");
+    assert_eq!(
+        begin["value"]["title"],
+        "Reviewing blameless wording with Claude"
+    );
     assert_eq!(begin["value"]["cancellable"], true);
     f.wait_requests(1);
     c.notify(
@@ -608,6 +641,9 @@ fn cancel_closes_the_stream_and_shows_nothing() {
         m["message"] == "The review was cancelled; nothing was changed."
     });
     c.request("shutdown", Value::Null);
-    assert!(c.logged("window/showMessage").is_empty(), "no pop-up for a cancel");
+    assert!(
+        c.logged("window/showMessage").is_empty(),
+        "no pop-up for a cancel"
+    );
     c.shutdown();
 }
