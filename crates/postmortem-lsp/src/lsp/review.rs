@@ -37,8 +37,9 @@ fn scalars_at<'a>(a: &'a Analysis, found: &[Located]) -> HashMap<String, &'a Sca
     let Some(root) = a.root() else {
         return out;
     };
+    let wanted: std::collections::HashSet<&str> = found.iter().map(|l| l.path.as_str()).collect();
     crate::rules::visit_scalars(root, &mut |path, _, s| {
-        if found.iter().any(|l| l.path == path) {
+        if wanted.contains(path) {
             out.entry(path.to_string()).or_insert(s);
         }
     });
