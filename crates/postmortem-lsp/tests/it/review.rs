@@ -239,6 +239,18 @@ fn declining_sends_nothing() {
         "the fake server saw nothing"
     );
     assert!(f.server.count_requests().is_empty());
+    // What would be sent, shown without sending.
+    let token = secret(2);
+    let p = c.request(
+        "workspace/executeCommand",
+        json!({"command": "postmortem.whatIsSent", "arguments": [{"uri": uri, "wording": true}]}),
+    );
+    assert_eq!(p["question"].as_str().unwrap(), msg);
+    assert_eq!(p["redacted"], 1);
+    let body = p["body"].to_string();
+    assert!(!body.contains(&token) && body.contains("[REDACTED:github-pat]"));
+    assert!(body.contains("what_went_wrong[1]") && !body.contains("INC-2026-0999"));
+    assert!(f.server.requests().is_empty());
     c.shutdown();
 }
 
@@ -644,6 +656,45 @@ fn cancel_closes_the_stream_and_shows_nothing() {
     assert!(
         c.logged("window/showMessage").is_empty(),
         "no pop-up for a cancel"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn one_consent_covers_reviews_and_drafts() {
+    let f = fake();
+    let text = doc(&secret(10));
+    let dir = ws("w-always", &text, &f.server.url(), "");
+    f.server.push(Reply::text(answer()));
+    f.server.push(Reply::text(r#"{"findings": []}"#));
+    let (mut c, uri) = session(&dir, &text, json!({}));
+    c.diagnostics(&uri, 1);
+    choose(&c, &[Some("Always for this workspace")]);
+    review(&mut c, &uri, None);
+    let end = review(&mut c, &uri, None);
+    assert!(end["value"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("0 shown"));
+    // A draft from the same workspace is not asked about again either.
+    f.server.push(Reply::text("not JSON"));
+    f.server.push(Reply::text("not JSON"));
+    let r = c.request(
+        "workspace/executeCommand",
+        json!({"command": "postmortem.draftSection", "arguments": [{"uri": uri, "section": "what_went_well"}]}),
+    );
+    assert!(r.is_null());
+    c.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    assert_eq!(c.logged("window/showMessageRequest").len(), 1, "asked once");
+    assert_eq!(f.server.requests().len(), 4);
+    // The second review found nothing: the first one's findings are replaced.
+    let diags = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": range_of(&text, "should have checked"), "context": {"diagnostics": [], "only": ["quickfix"]}}),
+    );
+    assert!(
+        !diags.to_string().contains("Claude's suggestion"),
+        "{diags}"
     );
     c.shutdown();
 }
