@@ -173,7 +173,7 @@ pub(super) fn kind_wanted(only: Option<&[CodeActionKind]>, kind: &CodeActionKind
     })
 }
 
-pub(super) fn command_action(
+fn command_action(
     title: String,
     kind: CodeActionKind,
     command: &str,
@@ -428,7 +428,7 @@ pub(super) struct Ctx {
 
 /// The document and its settings as the draft starts.
 pub(super) struct Snapshot {
-    pub(super) text: String,
+    text: String,
     path: Option<PathBuf>,
     config: Config,
     root: Option<PathBuf>,

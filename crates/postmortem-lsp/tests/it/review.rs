@@ -204,7 +204,9 @@ fn the_action_is_offered_in_english_and_chinese() {
                 && a["command"]["command"] == "postmortem.reviewWording"),
         "{actions}"
     );
-    let init = Client::in_process().initialize(&dir, &[], json!({}));
+    let mut c3 = Client::in_process();
+    let init = c3.initialize(&dir, &[], json!({}));
+    c3.shutdown();
     assert!(init["capabilities"]["executeCommandProvider"]["commands"]
         .as_array()
         .unwrap()
