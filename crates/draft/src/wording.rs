@@ -456,7 +456,8 @@ pub fn locate(a: &Analysis, findings: Vec<Finding>) -> (Vec<Located>, Dropped) {
 /// do next, in the document's locale.
 pub fn message(f: &Finding, locale: Locale) -> String {
     let name = crate::rules::blameless::rule_name(f.rule).unwrap_or(f.rule);
-    let reason = f.reason.trim_end_matches(['.', '。']);
+    let reason = shorten(&f.reason, 240);
+    let reason = reason.trim_end_matches(['.', '。']);
     match (locale, f.rewrite.is_some()) {
         (Locale::En, true) => format!(
             "Claude ({name}): {reason}. A rewrite is offered as a quick fix; keep the wording if it reads fine to you."
@@ -470,6 +471,15 @@ pub fn message(f: &Finding, locale: Locale) -> String {
         (Locale::ZhTw, false) => format!(
             "Claude({name}):{reason}。請改寫為系統的缺口;若您覺得原文合適,可保留。"
         ),
+    }
+}
+
+/// `text` cut at `max` characters (with "…"), so a long answer keeps a
+/// message or a title short.
+pub fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", text[..at].trim_end()),
+        None => text.to_string(),
     }
 }
 
@@ -549,6 +559,21 @@ mod tests {
         )
         .unwrap_err()[0]
             .contains("rewrite is missing"));
+    }
+
+    #[test]
+    fn long_reasons_are_cut() {
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(shorten("值班者應該", 3), "值班者…");
+        let f = Finding {
+            path: "p".into(),
+            quote: "q".into(),
+            rule: "PM303",
+            reason: "x".repeat(1000),
+            rewrite: None,
+        };
+        assert!(message(&f, Locale::En).chars().count() < 400);
+        assert!(message(&f, Locale::ZhTw).starts_with("Claude(counterfactual):x"));
     }
 
     #[test]

@@ -178,11 +178,12 @@ pub(crate) fn code_actions(st: &State, params: &CodeActionParams) -> Vec<CodeAct
         let Some((edit_span, new_text)) = rewrite_edit(a, l, s, rewrite) else {
             continue;
         };
+        let shown = wording::shorten(rewrite, 80);
         let title = match (a.locale, rewrite.trim().is_empty()) {
             (Locale::En, true) => "Remove this wording (Claude's suggestion)".to_string(),
-            (Locale::En, false) => format!("Rewrite as “{rewrite}” (Claude's suggestion)"),
+            (Locale::En, false) => format!("Rewrite as “{shown}” (Claude's suggestion)"),
             (Locale::ZhTw, true) => "刪除這個用語(Claude 的建議)".to_string(),
-            (Locale::ZhTw, false) => format!("改寫為「{rewrite}」(Claude 的建議)"),
+            (Locale::ZhTw, false) => format!("改寫為「{shown}」(Claude 的建議)"),
         };
         let edit = TextEdit {
             range: convert::range(a, &edit_span, enc),
