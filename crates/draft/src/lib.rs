@@ -38,6 +38,7 @@ pub mod splice;
 #[cfg(test)]
 mod strict_tests;
 pub mod value;
+pub mod wording;
 
 use crate::analysis::Analysis;
 use crate::claude::{
@@ -364,6 +365,19 @@ pub fn check_file_base_url(config: &Config, from_editor: bool) -> Result<(), Dra
     Err(DraftError::Setup(format!(
         "`[claude] base_url` in {file} points at {host}, and a workspace file may not send your API key to another host. Set ANTHROPIC_BASE_URL in the server's environment or the `postmortem.claude.baseUrl` editor setting instead."
     )))
+}
+
+/// Stop reasons (handling-stop-reasons docs): a cut-off or refused answer
+/// is never used.
+fn stop_error(stop: Option<&str>, max_tokens: u32, largest: &Option<String>) -> Option<DraftError> {
+    match stop {
+        Some("max_tokens") => Some(DraftError::Truncated { max_tokens }),
+        Some("refusal") => Some(DraftError::Refused),
+        Some("model_context_window_exceeded") => Some(DraftError::ContextWindowExceeded {
+            largest: largest.clone(),
+        }),
+        _ => None,
+    }
 }
 
 /// One readable input, redacted and numbered.
@@ -702,21 +716,12 @@ impl Drafter {
             })
             .await?;
         self.totals.add(&outcome.usage, outcome.retries);
-        // Stop reasons (handling-stop-reasons docs): a cut-off or refused
-        // answer is never used.
-        match outcome.stop_reason.as_deref() {
-            Some("max_tokens") => {
-                return Err(DraftError::Truncated {
-                    max_tokens: self.client.config().max_tokens,
-                })
-            }
-            Some("refusal") => return Err(DraftError::Refused),
-            Some("model_context_window_exceeded") => {
-                return Err(DraftError::ContextWindowExceeded {
-                    largest: self.largest_input.clone(),
-                })
-            }
-            _ => {}
+        if let Some(e) = stop_error(
+            outcome.stop_reason.as_deref(),
+            self.client.config().max_tokens,
+            &self.largest_input,
+        ) {
+            return Err(e);
         }
         // The API refuses empty text blocks ("text content blocks must be
         // non-empty"), so an empty answer goes back as a short note.

@@ -8,6 +8,7 @@ const MAX_PROMPT_BYTES: u64 = 256 * 1024;
 
 const SYSTEM: &str = include_str!("../prompts/system.md");
 const REVIEW: &str = include_str!("../prompts/review.md");
+const WORDING: &str = include_str!("../prompts/blameless_review.md");
 
 const SECTIONS: &[(&str, &str)] = &[
     (
@@ -153,6 +154,12 @@ impl Prompts {
         self.read("review.md", REVIEW)
     }
 
+    /// The system prompt of the blameless wording review
+    /// ([`crate::wording`]).
+    pub fn wording(&self) -> Result<String, String> {
+        self.read("blameless_review.md", WORDING)
+    }
+
     /// What to produce for `section`.
     pub fn section(&self, section: &str) -> Result<String, String> {
         let embedded = SECTIONS
@@ -184,6 +191,7 @@ mod tests {
         let p = Prompts::embedded();
         assert!(p.system().unwrap().contains("TODO("));
         assert!(p.review().unwrap().contains("verify"));
+        assert!(p.wording().unwrap().contains("PM306"));
     }
 
     #[test]

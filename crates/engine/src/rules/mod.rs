@@ -12,6 +12,7 @@ use crate::text::Span;
 
 pub mod blameless;
 pub mod common;
+pub mod prose;
 
 mod pm001_yaml_syntax;
 mod pm002_missing_field;
@@ -247,18 +248,7 @@ pub fn blameless_hits(
     for rec in scalars {
         let spath = rec.spath.as_str();
         let top = spath.split('.').next().unwrap_or("");
-        if matches!(top, "inputs" | "incident_ref" | "timeline") && !spath.ends_with("event")
-            || spath.ends_with(".id")
-            || spath.ends_with("source")
-            || spath.ends_with("confidence")
-            || spath.ends_with("due")
-            || spath.ends_with("severity")
-            || spath.ends_with("category")
-        {
-            continue;
-        }
-        let s = rec.scalar;
-        if s.value.trim().is_empty() || s.value.starts_with("TODO") && s.value.len() < 6 {
+        if !prose::is_prose(spath, &rec.scalar.value) {
             continue;
         }
         // Improvement entries under prevention_categories are judged like action statements.

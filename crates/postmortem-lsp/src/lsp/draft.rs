@@ -28,6 +28,8 @@ use tower_lsp_server::Client;
 pub const CMD_DRAFT_SECTION: &str = "postmortem.draftSection";
 pub const CMD_DRAFT_MISSING: &str = "postmortem.draftMissing";
 pub const CMD_REVIEW: &str = "postmortem.review";
+/// Reviews the blameless wording with Claude (see [`super::review`]).
+pub const CMD_REVIEW_WORDING: &str = "postmortem.reviewWording";
 /// What a drafting command would send (the redacted body and the consent
 /// question), without sending anything.
 pub const CMD_WHAT_IS_SENT: &str = "postmortem.whatIsSent";
@@ -36,6 +38,7 @@ pub const COMMANDS: &[&str] = &[
     CMD_DRAFT_SECTION,
     CMD_DRAFT_MISSING,
     CMD_REVIEW,
+    CMD_REVIEW_WORDING,
     CMD_WHAT_IS_SENT,
 ];
 
@@ -160,7 +163,7 @@ impl Backend {
 // ---------------------------------------------------------------------------
 // Code actions
 
-fn kind_wanted(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
+pub(super) fn kind_wanted(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
     only.is_none_or(|o| {
         o.iter().any(|w| {
             let w = w.as_str();
@@ -288,6 +291,18 @@ pub(crate) fn code_actions(st: &State, params: &CodeActionParams) -> Vec<CodeAct
             json!({"uri": uri.as_str()}),
             None,
         ));
+        out.push(command_action(
+            a.locale
+                .pick(
+                    "Review blameless wording with Claude",
+                    "請 Claude 檢查無責備用語",
+                )
+                .into(),
+            CodeActionKind::SOURCE,
+            CMD_REVIEW_WORDING,
+            json!({"uri": uri.as_str()}),
+            None,
+        ));
     }
     out
 }
@@ -300,6 +315,8 @@ enum Job {
     Section(String),
     Missing,
     Review,
+    /// The blameless wording review ([`super::review`]).
+    Wording,
 }
 
 /// Runs one of [`COMMANDS`]; `None` for a command that is not ours.
@@ -331,6 +348,7 @@ pub(crate) async fn execute(
                 )))
             }
             None if arg.get("review").and_then(Value::as_bool) == Some(true) => Job::Review,
+            None if arg.get("wording").and_then(Value::as_bool) == Some(true) => Job::Wording,
             None => Job::Missing,
         },
         CMD_DRAFT_SECTION => match arg.get("section").and_then(Value::as_str) {
@@ -347,6 +365,7 @@ pub(crate) async fn execute(
             }
         },
         CMD_DRAFT_MISSING => Job::Missing,
+        CMD_REVIEW_WORDING => Job::Wording,
         _ => Job::Review,
     };
     if cmd == CMD_WHAT_IS_SENT {
@@ -394,21 +413,21 @@ pub(crate) async fn execute(
     Some(Ok(None))
 }
 
-struct Ctx {
-    client: Client,
-    state: Arc<Mutex<State>>,
-    inputs: Arc<InputCache>,
-    cache: Arc<Cache>,
-    uri: Uri,
-    token: NumberOrString,
-    create_progress: bool,
-    cancel: CancellationToken,
+pub(super) struct Ctx {
+    pub(super) client: Client,
+    pub(super) state: Arc<Mutex<State>>,
+    pub(super) inputs: Arc<InputCache>,
+    pub(super) cache: Arc<Cache>,
+    pub(super) uri: Uri,
+    pub(super) token: NumberOrString,
+    pub(super) create_progress: bool,
+    pub(super) cancel: CancellationToken,
     /// Consent the client collected itself ("once" or "always").
     consent: Option<String>,
 }
 
 /// The document and its settings as the draft starts.
-struct Snapshot {
+pub(super) struct Snapshot {
     text: String,
     path: Option<PathBuf>,
     config: Config,
@@ -417,11 +436,11 @@ struct Snapshot {
     api_key: Option<String>,
     base_url_from_editor: bool,
     prompts_dir_from_editor: bool,
-    caps: DraftCaps,
-    analysis: Arc<Analysis>,
+    pub(super) caps: DraftCaps,
+    pub(super) analysis: Arc<Analysis>,
 }
 
-fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
+pub(super) fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
     state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -431,7 +450,7 @@ fn setting<'a>(settings: &'a Value, pointer: &str) -> Option<&'a Value> {
         .or_else(|| settings.pointer(pointer))
 }
 
-fn snapshot(state: &Mutex<State>, uri: &Uri) -> std::result::Result<Snapshot, String> {
+pub(super) fn snapshot(state: &Mutex<State>, uri: &Uri) -> std::result::Result<Snapshot, String> {
     let mut st = lock(state);
     let (text, path, is_pm, analysis) = {
         let doc = st.docs.get(uri).ok_or(
@@ -475,7 +494,7 @@ fn snapshot(state: &Mutex<State>, uri: &Uri) -> std::result::Result<Snapshot, St
 
 impl Snapshot {
     /// Analyses a text as this document (same path, workspace, settings).
-    fn analyzer(
+    pub(super) fn analyzer(
         &self,
         inputs: Arc<InputCache>,
         cache: Arc<Cache>,
@@ -508,10 +527,10 @@ impl Snapshot {
 }
 
 /// Progress reporting on one token (a no-op when the client can't show it).
-struct Progress {
-    client: Client,
-    token: NumberOrString,
-    on: bool,
+pub(super) struct Progress {
+    pub(super) client: Client,
+    pub(super) token: NumberOrString,
+    pub(super) on: bool,
 }
 
 impl Progress {
@@ -526,7 +545,7 @@ impl Progress {
         }
     }
 
-    async fn begin(&self, title: String) {
+    pub(super) async fn begin(&self, title: String) {
         self.send(WorkDoneProgress::Begin(WorkDoneProgressBegin {
             title,
             cancellable: Some(true),
@@ -536,7 +555,7 @@ impl Progress {
         .await;
     }
 
-    async fn report(&self, message: String) {
+    pub(super) async fn report(&self, message: String) {
         self.send(WorkDoneProgress::Report(WorkDoneProgressReport {
             cancellable: Some(true),
             message: Some(message),
@@ -545,7 +564,7 @@ impl Progress {
         .await;
     }
 
-    async fn end(&self, message: String) {
+    pub(super) async fn end(&self, message: String) {
         self.send(WorkDoneProgress::End(WorkDoneProgressEnd {
             message: Some(message),
         }))
@@ -563,7 +582,7 @@ fn input_names(a: &Analysis) -> Vec<String> {
         .collect()
 }
 
-fn event_message(e: &DraftEvent, step: &str) -> Option<String> {
+pub(super) fn event_message(e: &DraftEvent, step: &str) -> Option<String> {
     Some(match e {
         DraftEvent::Request {
             section,
@@ -604,6 +623,9 @@ fn event_message(e: &DraftEvent, step: &str) -> Option<String> {
 }
 
 async fn run(ctx: Ctx, job: Job) {
+    if job == Job::Wording {
+        return super::review::run(ctx).await;
+    }
     let mut progress = Progress {
         client: ctx.client.clone(),
         token: ctx.token.clone(),
@@ -621,6 +643,7 @@ async fn run(ctx: Ctx, job: Job) {
         Job::Review => vec![draft::REVIEW_SECTION.to_string()],
         // Ends with the verify review (card: the output ends with <verify>).
         Job::Missing => draft::missing_plan(&snap.analysis),
+        Job::Wording => Vec::new(),
     };
     if sections.is_empty() {
         ctx.client
@@ -642,7 +665,7 @@ async fn run(ctx: Ctx, job: Job) {
     let files = input_names(&snap.analysis).join(", ");
     let what = match &job {
         Job::Section(s) => format!("Drafting {s}"),
-        Job::Review => "Reviewing the postmortem (verify)".to_string(),
+        Job::Review | Job::Wording => "Reviewing the postmortem (verify)".to_string(),
         Job::Missing => format!(
             "Drafting {} missing section{}",
             sections.len(),
@@ -887,6 +910,56 @@ fn make_drafter(
     preview_only: bool,
 ) -> std::result::Result<(Drafter, Locale), String> {
     let fail = |e: DraftError| e.user_message_for(snap.analysis.locale);
+    let (cfg, prompts, redactor) = claude_setup(snap, preview_only)?;
+    let fresh = an(snap.text.clone());
+    let drafter = Drafter::with_privacy(
+        cfg,
+        prompts,
+        &fresh,
+        &draft::doc_name(snap.path.as_deref()),
+        &redactor,
+    )
+    .map_err(fail)?;
+    Ok((drafter, fresh.locale))
+}
+
+/// The blameless wording review for a snapshot, with the same settings,
+/// prompts directory and `[privacy]` redaction as drafts, and the analysis
+/// of the snapshot's text it was built from (its findings are located in
+/// that text).
+pub(super) fn make_wording_review(
+    snap: &Snapshot,
+    an: &(dyn Fn(String) -> Analysis + Send + Sync),
+    preview_only: bool,
+) -> std::result::Result<(draft::wording::WordingReview, Analysis), String> {
+    let (cfg, prompts, redactor) = claude_setup(snap, preview_only)?;
+    let fresh = an(snap.text.clone());
+    let review = draft::wording::WordingReview::new(
+        cfg,
+        &prompts,
+        &fresh,
+        &draft::doc_name(snap.path.as_deref()),
+        &redactor,
+    )
+    .map_err(|e| e.user_message_for(fresh.locale))?;
+    Ok((review, fresh))
+}
+
+/// The Claude settings, prompts and redactor of a snapshot (the document's
+/// `[claude]` and `[privacy]` settings). `preview_only` works without a
+/// key: nothing will be sent.
+fn claude_setup(
+    snap: &Snapshot,
+    preview_only: bool,
+) -> std::result::Result<
+    (
+        crate::claude::ClaudeConfig,
+        draft::Prompts,
+        crate::privacy::Redactor,
+    ),
+    String,
+> {
+    let fail = |e: DraftError| e.user_message_for(snap.analysis.locale);
     draft::check_file_base_url(&snap.config, snap.base_url_from_editor).map_err(fail)?;
     let mut cfg = draft::claude_config(&snap.config, snap.api_key.as_deref()).map_err(fail)?;
     if preview_only && cfg.api_key.is_none() {
@@ -907,17 +980,8 @@ fn make_drafter(
         snap.prompts_dir_from_editor,
     )
     .map_err(|m| fail(DraftError::Setup(m)))?;
-    let fresh = an(snap.text.clone());
     let (redactor, _) = crate::privacy::Redactor::new(&snap.config.privacy);
-    let drafter = Drafter::with_privacy(
-        cfg,
-        prompts,
-        &fresh,
-        &draft::doc_name(snap.path.as_deref()),
-        &redactor,
-    )
-    .map_err(fail)?;
-    Ok((drafter, fresh.locale))
+    Ok((cfg, prompts, redactor))
 }
 
 /// The workspace a consent applies to: the root, else the document's folder.
@@ -934,7 +998,12 @@ fn consent_key(snap: &Snapshot) -> PathBuf {
 /// Asks before the first request from a workspace: Send, Always for this
 /// workspace, Show what is sent (into the output log, then asked again), or
 /// Cancel. A dismissed question is a cancel.
-async fn consent(ctx: &Ctx, snap: &Snapshot, preview: &draft::Preview, locale: Locale) -> bool {
+pub(super) async fn consent(
+    ctx: &Ctx,
+    snap: &Snapshot,
+    preview: &draft::Preview,
+    locale: Locale,
+) -> bool {
     let key = consent_key(snap);
     match ctx.consent.as_deref() {
         Some("once") => return true,
@@ -1004,6 +1073,12 @@ async fn consent(ctx: &Ctx, snap: &Snapshot, preview: &draft::Preview, locale: L
 /// request body, redacted, for a drafting job. Sends nothing, needs no key.
 fn what_is_sent(b: &Backend, uri: &Uri, job: &Job) -> std::result::Result<Value, String> {
     let snap = snapshot(&b.state, uri)?;
+    if *job == Job::Wording {
+        let an = snap.analyzer(b.inputs.clone(), b.cache.clone());
+        let (review, fresh) = make_wording_review(&snap, &an, true)?;
+        let p = review.preview();
+        return Ok(preview_json(b, &snap, &p, fresh.locale, &[]));
+    }
     let sections: Vec<String> = match job {
         Job::Section(s) => vec![s.clone()],
         Job::Review => vec![draft::REVIEW_SECTION.to_string()],
@@ -1011,18 +1086,30 @@ fn what_is_sent(b: &Backend, uri: &Uri, job: &Job) -> std::result::Result<Value,
             .into_iter()
             .map(str::to_string)
             .collect(),
+        Job::Wording => Vec::new(),
     };
     let an = snap.analyzer(b.inputs.clone(), b.cache.clone());
     let (drafter, locale) = make_drafter(&snap, &an, true)?;
     let p = drafter
         .preview(&snap.text, &first_target(job, &sections), &an)
         .map_err(|e| e.user_message())?;
-    let remembered = lock(&b.state).consented.contains(&consent_key(&snap));
+    Ok(preview_json(b, &snap, &p, locale, &sections))
+}
+
+/// The answer of `postmortem.whatIsSent` for one preview.
+fn preview_json(
+    b: &Backend,
+    snap: &Snapshot,
+    p: &draft::Preview,
+    locale: Locale,
+    sections: &[String],
+) -> Value {
+    let remembered = lock(&b.state).consented.contains(&consent_key(snap));
     let actions: Vec<&str> = [SEND, ALWAYS, SHOW, CANCEL_SEND]
         .iter()
         .map(|a| locale.pick(a.0, a.1))
         .collect();
-    Ok(json!({
+    json!({
         "question": p.question(locale),
         "text": p.readable(),
         "body": p.body,
@@ -1035,7 +1122,7 @@ fn what_is_sent(b: &Backend, uri: &Uri, job: &Job) -> std::result::Result<Value,
         "sections": sections,
         "alwaysForWorkspace": remembered,
         "actions": actions,
-    }))
+    })
 }
 
 #[derive(Default)]

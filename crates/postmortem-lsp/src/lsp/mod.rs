@@ -8,6 +8,7 @@ mod draft;
 mod framing;
 mod ide;
 mod render;
+mod review;
 mod server;
 
 pub use server::Backend;

@@ -34,6 +34,9 @@ pub(crate) struct State {
     pub generations: u64,
     /// Workspaces whose user chose "Always for this workspace" this session.
     pub consented: std::collections::HashSet<PathBuf>,
+    /// Per document, the findings of its last blameless wording review with
+    /// Claude that still apply (see [`super::review`]).
+    pub reviews: HashMap<Uri, super::review::Reviewed>,
 }
 
 impl State {
@@ -198,7 +201,14 @@ impl Backend {
         let doc = st.docs.get_mut(uri)?;
         doc.analysis = analysis.clone();
         doc.analyzed.send_replace(generation);
-        (!pull).then(|| (convert::diagnostics(&analysis, enc), doc.version))
+        let version = doc.version;
+        let reviewed = super::review::prune(st, uri);
+        (!pull).then(|| {
+            (
+                super::review::merged(&analysis, reviewed.as_deref().map(|r| &r[..]), enc),
+                version,
+            )
+        })
     }
 
     /// Waits (bounded) until the document's analysis includes every edit
@@ -216,13 +226,18 @@ impl Backend {
     /// Publishes (push mode) the diagnostics of a document.
     async fn publish(&self, uri: Uri) {
         let msg = {
-            let st = self.state();
+            let mut st = self.state();
             if st.pull_diagnostics {
                 return;
             }
+            let reviewed = super::review::prune(&mut st, &uri);
             let Some(doc) = st.docs.get(&uri) else { return };
             let diags = if doc.is_postmortem {
-                convert::diagnostics(&doc.analysis, st.encoding)
+                super::review::merged(
+                    &doc.analysis,
+                    reviewed.as_deref().map(|r| &r[..]),
+                    st.encoding,
+                )
             } else {
                 Vec::new()
             };
@@ -556,11 +571,11 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         self.drafts.cancel_for_document(&params.text_document.uri);
-        let existed = self
-            .state()
-            .docs
-            .remove(&params.text_document.uri)
-            .is_some();
+        let existed = {
+            let mut st = self.state();
+            st.reviews.remove(&params.text_document.uri);
+            st.docs.remove(&params.text_document.uri).is_some()
+        };
         if existed && !self.state().pull_diagnostics {
             self.client
                 .publish_diagnostics(params.text_document.uri, Vec::new(), None)
@@ -619,9 +634,14 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         self.settle(&params.text_document.uri).await;
-        let st = self.state();
+        let mut st = self.state();
+        let reviewed = super::review::prune(&mut st, &params.text_document.uri);
         let items = match st.docs.get(&params.text_document.uri) {
-            Some(doc) if doc.is_postmortem => convert::diagnostics(&doc.analysis, st.encoding),
+            Some(doc) if doc.is_postmortem => super::review::merged(
+                &doc.analysis,
+                reviewed.as_deref().map(|r| &r[..]),
+                st.encoding,
+            ),
             _ => Vec::new(),
         };
         Ok(DocumentDiagnosticReportResult::Report(
@@ -695,6 +715,7 @@ impl LanguageServer for Backend {
                 }
             }
         }
+        actions.extend(super::review::code_actions(&st, &params));
         actions.extend(super::draft::code_actions(&st, &params));
         Ok(Some(actions))
     }
@@ -828,7 +849,7 @@ impl Worker {
                 return;
             };
             let analysis = Arc::new(analysis);
-            let (current, pull, enc) = {
+            let (current, pull, enc, reviewed) = {
                 let mut st = self.state();
                 let (pull, enc) = (st.pull_diagnostics, st.encoding);
                 let Some(doc) = st.docs.get_mut(&uri) else {
@@ -841,11 +862,8 @@ impl Worker {
                 }
                 doc.analysis = analysis.clone();
                 doc.analyzed.send_replace(generation);
-                (
-                    (doc.generation == generation).then_some(doc.version),
-                    pull,
-                    enc,
-                )
+                let current = (doc.generation == generation).then_some(doc.version);
+                (current, pull, enc, super::review::prune(&mut st, &uri))
             };
             let Some(version) = current else {
                 continue; // stale: the next round analyses the latest text
@@ -855,7 +873,7 @@ impl Worker {
             }
             // Converted outside the lock: a large document's diagnostics
             // must not hold up requests about other documents.
-            let diags = convert::diagnostics(&analysis, enc);
+            let diags = super::review::merged(&analysis, reviewed.as_deref().map(|r| &r[..]), enc);
             let still = self
                 .state()
                 .docs

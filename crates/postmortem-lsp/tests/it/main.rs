@@ -21,5 +21,6 @@ mod lsp;
 mod lsp_ide;
 mod lsp_worker;
 mod render;
+mod review;
 mod tidy;
 mod yaml_cases;
