@@ -24,6 +24,28 @@ pub use crate::inputs::InputEntry;
 pub struct Cache {
     people: std::sync::Mutex<Vec<Arc<PeopleInfo>>>,
     pub(crate) blameless: rules::BlamelessMemo,
+    paths: std::sync::Mutex<PathMemo>,
+}
+
+/// How long a resolved path is trusted before the file system is asked
+/// again. Resolving walks every component of the path (a `readlink` each);
+/// typing re-analyses many times a second, and in between the files are only
+/// re-checked for changes (their size and modification time).
+const RESOLVE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Canonical paths resolved recently: the postmortem's folder and workspace
+/// root, and inputs that were found (errors are never kept, so a file
+/// created meanwhile is seen on the next analysis).
+#[derive(Default)]
+struct PathMemo {
+    dirs: HashMap<(PathBuf, Option<PathBuf>), (PathBuf, PathBuf, std::time::Instant)>,
+    inputs: HashMap<(PathBuf, PathBuf, String), (PathBuf, std::time::Instant)>,
+}
+
+impl Cache {
+    fn memo(&self) -> Option<std::sync::MutexGuard<'_, PathMemo>> {
+        self.paths.lock().ok()
+    }
 }
 
 impl Cache {
@@ -248,17 +270,9 @@ fn load_inputs(root: &Node, opts: &Options) -> Option<Vec<InputEntry>> {
     let pair = root.pair("inputs")?;
     let mut out = Vec::new();
     let base = opts.path.and_then(Path::parent).map(Path::to_path_buf);
-    let ws: Option<PathBuf> = match (opts.root, &base) {
-        (Some(r), _) => Some(r.to_path_buf()),
-        (None, Some(b)) => Some(inputs::discover_root(b)),
-        _ => None,
-    };
-    // Canonical once for all inputs (each is a walk through the file system).
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let dirs = match (&base, &ws) {
-        (Some(b), Some(w)) => Some((canon(b), canon(w))),
-        _ => None,
-    };
+    let dirs = base
+        .as_deref()
+        .map(|b| canonical_dirs(b, opts.root, opts.cache));
     for p in pair.value.as_ref().and_then(Node::as_map).unwrap_or(&[]) {
         let Some(s) = p.value.as_ref().and_then(Node::as_scalar) else {
             continue;
@@ -268,8 +282,7 @@ fn load_inputs(root: &Node, opts: &Options) -> Option<Vec<InputEntry>> {
             continue;
         }
         let file = match &dirs {
-            Some((dir, root)) => inputs::resolve_canonical(dir, root, &rel)
-                .and_then(|path| opts.inputs.get(&path, opts.config.max_input_bytes())),
+            Some((dir, root)) => resolve_input(dir, root, &rel, opts),
             None => Err(InputError::NoBase),
         };
         out.push(InputEntry {
@@ -281,6 +294,67 @@ fn load_inputs(root: &Node, opts: &Options) -> Option<Vec<InputEntry>> {
         });
     }
     Some(out)
+}
+
+/// The postmortem's folder and the workspace root, canonical (each is a
+/// walk through the file system, so kept for [`RESOLVE_TTL`]).
+fn canonical_dirs(base: &Path, root: Option<&Path>, cache: Option<&Cache>) -> (PathBuf, PathBuf) {
+    let key = (base.to_path_buf(), root.map(Path::to_path_buf));
+    let now = std::time::Instant::now();
+    if let Some(m) = cache.and_then(Cache::memo) {
+        if let Some((b, w, at)) = m.dirs.get(&key) {
+            if now.duration_since(*at) < RESOLVE_TTL {
+                return (b.clone(), w.clone());
+            }
+        }
+    }
+    let ws = match root {
+        Some(r) => r.to_path_buf(),
+        None => inputs::discover_root(base),
+    };
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (b, w) = (canon(base), canon(&ws));
+    if let Some(mut m) = cache.and_then(Cache::memo) {
+        if m.dirs.len() >= 64 {
+            m.dirs.clear();
+        }
+        m.dirs.insert(key, (b.clone(), w.clone(), now));
+    }
+    (b, w)
+}
+
+/// Resolves and reads one input. A path found within [`RESOLVE_TTL`] is
+/// reused (the file itself is still re-read when it changes); when reading
+/// it fails, it is resolved afresh so the error is the one a fresh analysis
+/// would give.
+fn resolve_input(
+    dir: &Path,
+    root: &Path,
+    rel: &str,
+    opts: &Options,
+) -> Result<Arc<inputs::InputFile>, InputError> {
+    let max = opts.config.max_input_bytes();
+    let key = (dir.to_path_buf(), root.to_path_buf(), rel.to_string());
+    let now = std::time::Instant::now();
+    let recent = opts.cache.and_then(Cache::memo).and_then(|m| {
+        m.inputs
+            .get(&key)
+            .filter(|(_, at)| now.duration_since(*at) < RESOLVE_TTL)
+            .map(|(p, _)| p.clone())
+    });
+    if let Some(path) = recent {
+        if let Ok(f) = opts.inputs.get(&path, max) {
+            return Ok(f);
+        }
+    }
+    let path = inputs::resolve_canonical(dir, root, rel)?;
+    if let Some(mut m) = opts.cache.and_then(Cache::memo) {
+        if m.inputs.len() >= 256 {
+            m.inputs.clear();
+        }
+        m.inputs.insert(key, (path.clone(), now));
+    }
+    opts.inputs.get(&path, max)
 }
 
 fn collect_citations(scalars: &[rules::ScalarRec]) -> Vec<CiteRef> {
