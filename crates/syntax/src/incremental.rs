@@ -49,8 +49,8 @@ fn sections(text: &str, parsed: &Parsed) -> Option<Vec<usize>> {
     let mut starts = Vec::with_capacity(pairs.len());
     let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
     for ls in line_starts {
-        if matches!(b.get(ls), None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'#')) {
-            continue;
+        if matches!(b.get(ls), None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'#')) || dash_at(b, ls) {
+            continue; // blank, indented, a comment, or an item of a list under a key
         }
         // text at column 0: it must be the next top-level key
         let pair = pairs.get(starts.len())?;
@@ -85,6 +85,17 @@ pub fn reparse(prev: &Parsed, prev_text: &str, text: &str) -> Parsed {
 /// [`reparse`]'s fast path alone: `None` when the edit cannot be read by
 /// re-parsing one section (then [`parse`] the whole text).
 pub fn reparse_section(prev: &Parsed, prev_text: &str, text: &str) -> Option<Parsed> {
+    reparse_in(prev, prev_text, text, false)
+}
+
+/// Only the list-item path of [`reparse_section`] (for tests: `None` when the
+/// edit is not inside one item of a top-level list).
+#[doc(hidden)]
+pub fn reparse_list_item(prev: &Parsed, prev_text: &str, text: &str) -> Option<Parsed> {
+    reparse_in(prev, prev_text, text, true)
+}
+
+fn reparse_in(prev: &Parsed, prev_text: &str, text: &str, items_only: bool) -> Option<Parsed> {
     if guard(text).is_some() {
         return None;
     }
@@ -98,7 +109,7 @@ pub fn reparse_section(prev: &Parsed, prev_text: &str, text: &str) -> Option<Par
         .take(shortest - p)
         .take_while(|(x, y)| x == y)
         .count();
-    if p == a.len() && p == b.len() {
+    if p == a.len() && p == b.len() && !items_only {
         return Some(prev.clone());
     }
     let starts = sections(prev_text, prev)?;
@@ -112,6 +123,10 @@ pub fn reparse_section(prev: &Parsed, prev_text: &str, text: &str) -> Option<Par
     let next_new = (next_old + b.len()).checked_sub(a.len())?;
     if !last && (next_new == 0 || b.get(next_new - 1) != Some(&b'\n')) {
         return None; // the next section no longer starts a line
+    }
+    let item = reparse_item(prev, prev_text, &starts, i, (p, a.len() - s), text);
+    if item.is_some() || items_only {
+        return item;
     }
     let sec = text.get(start..next_new)?;
     let mut part = parse(sec);
@@ -154,6 +169,242 @@ pub fn reparse_section(prev: &Parsed, prev_text: &str, text: &str) -> Option<Par
         e.span = shift(e.span.start, start as isize)..shift(e.span.end, start as isize);
         e
     }));
+    errors.extend(
+        prev.errors
+            .iter()
+            .filter(|e| e.span.start >= next_old)
+            .cloned()
+            .map(|mut e| {
+                e.span = shift(e.span.start, delta)..shift(e.span.end, delta);
+                e
+            }),
+    );
+    let span = match (pairs.first(), pairs.last()) {
+        (Some(f), Some(l)) => f.span.start..l.span.end,
+        _ => 0..0,
+    };
+    Some(Parsed {
+        root: Some(Node {
+            value: Value::Map(pairs),
+            span,
+            flow: false,
+        }),
+        errors,
+        refused: false,
+    })
+}
+
+/// A list item starts at `at`: `-` followed by a space, a tab, a line break
+/// or the end.
+fn dash_at(b: &[u8], at: usize) -> bool {
+    b.get(at) == Some(&b'-')
+        && b.get(at + 1)
+            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// The line starts of a block list's items inside `text[from..to]`, when the
+/// list's items start at column `col` and nothing else in that range is at
+/// column `col` or less (blank lines and comments aside).
+fn item_lines(text: &str, from: usize, to: usize, col: usize) -> Option<Vec<usize>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut ls = from;
+    while ls < to {
+        let le = text[ls..to].find('\n').map_or(to, |k| ls + k + 1);
+        let indent = b[ls..le].iter().take_while(|&&c| c == b' ').count();
+        let rest = ls + indent;
+        let blank = matches!(b.get(rest), None | Some(b'\n' | b'\r' | b'#')) || rest >= le;
+        if !blank && indent <= col {
+            if indent != col || !dash_at(b, rest) {
+                return None;
+            }
+            out.push(ls);
+        }
+        ls = le;
+    }
+    Some(out)
+}
+
+/// Re-reads one item of a block list that is a top-level section's value
+/// (a timeline entry, an action item), when the edit stays inside it: the
+/// section's key line and that item are parsed alone, and the item spliced
+/// between the list's other items. The same conditions as for sections hold,
+/// one level down.
+fn reparse_item(
+    prev: &Parsed,
+    prev_text: &str,
+    starts: &[usize],
+    i: usize,
+    (p, old_end): (usize, usize),
+    text: &str,
+) -> Option<Parsed> {
+    let Value::Map(old_pairs) = &prev.root.as_ref()?.value else {
+        return None;
+    };
+    let pair = old_pairs.get(i)?;
+    let Some(Node {
+        value: Value::Seq(items),
+        span: seq_span,
+        flow: false,
+    }) = &pair.value
+    else {
+        return None;
+    };
+    let (a, b) = (prev_text.as_bytes(), text.as_bytes());
+    let sec_start = starts[i];
+    let sec_end = starts.get(i + 1).copied().unwrap_or(a.len());
+    let last_section = i + 1 == starts.len();
+    // the list's column: where its first dash is, on its line
+    let dash = seq_span.start;
+    let dash_line = prev_text[..dash].rfind('\n').map_or(0, |k| k + 1);
+    let col = dash - dash_line;
+    if dash_line <= pair.key.span.start || !dash_at(a, dash) {
+        return None; // the list starts on the key's line, or is not one
+    }
+    let lines = item_lines(prev_text, dash_line, sec_end, col)?;
+    if lines.len() != items.len() || lines.first() != Some(&dash_line) {
+        return None;
+    }
+    // each item's node inside its own lines
+    for (k, it) in items.iter().enumerate() {
+        let to = lines.get(k + 1).copied().unwrap_or(sec_end);
+        if it.span.start < lines[k] || it.span.end > to {
+            return None;
+        }
+    }
+    // the edit inside one item's lines
+    let j = lines.partition_point(|&l| l <= p).checked_sub(1)?;
+    let item_start = lines[j];
+    let last_item = j + 1 == lines.len();
+    let next_old = lines.get(j + 1).copied().unwrap_or(sec_end);
+    if old_end > next_old {
+        return None;
+    }
+    let delta = b.len() as isize - a.len() as isize;
+    let next_new = shift(next_old, delta);
+    if (!last_item || !last_section) && (next_new == 0 || b.get(next_new - 1) != Some(&b'\n')) {
+        return None;
+    }
+    // every error of the section on the key's lines or inside one item
+    let mut bounds = vec![sec_start];
+    bounds.extend(&lines);
+    for e in prev
+        .errors
+        .iter()
+        .filter(|e| (sec_start..sec_end).contains(&e.span.start))
+    {
+        let k = bounds.partition_point(|&s| s <= e.span.start) - 1;
+        if e.span.end > bounds.get(k + 1).copied().unwrap_or(sec_end) {
+            return None;
+        }
+    }
+    // the key's lines, then the item
+    let head = prev_text.get(sec_start..dash_line)?;
+    let body = text.get(item_start..next_new)?;
+    let synthetic = format!("{head}{body}");
+    let part = parse(&synthetic);
+    let (l0, off) = (head.len(), item_start as isize - head.len() as isize);
+    if (!last_item || !last_section) && part.errors.iter().any(|e| e.span.end >= synthetic.len()) {
+        return None; // an error at the end, where a fresh parse sees more
+    }
+    let head_errors: Vec<_> = part.errors.iter().filter(|e| e.span.start < l0).collect();
+    let old_head: Vec<_> = prev
+        .errors
+        .iter()
+        .filter(|e| (sec_start..dash_line).contains(&e.span.start))
+        .collect();
+    if head_errors.len() != old_head.len()
+        || head_errors.iter().zip(&old_head).any(|(n, o)| {
+            n.kind != o.kind || shift(n.span.start, sec_start as isize) != o.span.start
+        })
+    {
+        return None;
+    }
+    let Some(Node {
+        value: Value::Map(new_pairs),
+        ..
+    }) = &part.root
+    else {
+        return None;
+    };
+    let [new_pair] = new_pairs.as_slice() else {
+        return None;
+    };
+    let Some(Node {
+        value: Value::Seq(new_items),
+        span: new_seq_span,
+        flow: false,
+    }) = &new_pair.value
+    else {
+        return None;
+    };
+    // the item's text is still items at the same column, and nothing else
+    let new_lines = item_lines(&synthetic, l0, synthetic.len(), col)?;
+    if new_lines.len() != new_items.len()
+        || new_lines.first() != Some(&l0)
+        || new_seq_span.start != l0 + col
+    {
+        return None;
+    }
+    if part
+        .errors
+        .iter()
+        .any(|e| e.span.start < l0 && e.span.end > l0)
+    {
+        return None;
+    }
+    // splice
+    let mut spliced: Vec<Node> = Vec::with_capacity(items.len() + new_items.len());
+    spliced.extend(items[..j].iter().cloned());
+    spliced.extend(new_items.iter().cloned().map(|mut n| {
+        shift_node(&mut n, off);
+        n
+    }));
+    spliced.extend(items[j + 1..].iter().cloned().map(|mut n| {
+        shift_node(&mut n, delta);
+        n
+    }));
+    let seq_start = seq_span.start;
+    let seq_end = spliced
+        .iter()
+        .map(|n| n.span.end)
+        .fold(seq_start + 1, usize::max);
+    let key = pair.key.clone();
+    let value = Node {
+        value: Value::Seq(spliced),
+        span: seq_start..seq_end,
+        flow: false,
+    };
+    let pair_end = value.span.end.max(key.span.end);
+    let new_pair = Pair {
+        span: pair.span.start..pair_end,
+        key,
+        value: Some(value),
+    };
+    let mut pairs: Vec<Pair> = Vec::with_capacity(old_pairs.len());
+    pairs.extend(old_pairs[..i].iter().cloned());
+    pairs.push(new_pair);
+    pairs.extend(old_pairs[i + 1..].iter().cloned().map(|mut p| {
+        shift_pair(&mut p, delta);
+        p
+    }));
+    let mut errors: Vec<SyntaxError> = Vec::with_capacity(prev.errors.len() + part.errors.len());
+    errors.extend(
+        prev.errors
+            .iter()
+            .filter(|e| e.span.start < item_start)
+            .cloned(),
+    );
+    errors.extend(
+        part.errors
+            .iter()
+            .filter(|e| e.span.start >= l0)
+            .cloned()
+            .map(|mut e| {
+                e.span = shift(e.span.start, off)..shift(e.span.end, off);
+                e
+            }),
+    );
     errors.extend(
         prev.errors
             .iter()

@@ -2,7 +2,7 @@
 //! for random documents and random edit sequences, and its fast path is
 //! actually taken for most edits (so the comparison means something).
 
-use postmortem_syntax::{parse, reparse_section};
+use postmortem_syntax::{parse, reparse_list_item, reparse_section};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::cell::Cell;
@@ -35,6 +35,8 @@ const SECTIONS: &[&str] = &[
     "timeline:\n  - at: 2026-04-09T14:02:00Z\n    event: \"Pool exhausted [chat L12]\"\n",
     "empty:\n",
     "text: plain\n  continued # c\n",
+    "compact:\n- a\n- b: c\n  d: e\n-\n  f\n",
+    "actions:\n  - id: AI-1\n    statement: Add a canary\n  # between\n  - id: AI-2\n    statement: \"Page [chat L3]\"\n\n",
     "---\n",
     "- item\n",
     "stray\n",
@@ -121,6 +123,7 @@ fn document() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop_oneof![
             6 => prop::sample::select(&SECTIONS[..13]),
+            2 => prop::sample::select(&SECTIONS[6..7]),
             1 => prop::sample::select(SECTIONS),
         ],
         1..14,
@@ -134,7 +137,7 @@ fn reparse_equals_a_fresh_parse() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(400);
-    let (fast, all) = (Cell::new(0usize), Cell::new(0usize));
+    let (fast, all, items) = (Cell::new(0usize), Cell::new(0usize), Cell::new(0usize));
     let mut runner = TestRunner::new(Config {
         cases,
         ..Config::default()
@@ -148,6 +151,16 @@ fn reparse_equals_a_fresh_parse() {
                 for e in &edits {
                     let next = apply(&text, e);
                     let fresh = parse(&next);
+                    if let Some(p) = reparse_list_item(&parsed, &text, &next) {
+                        items.set(items.get() + 1);
+                        prop_assert_eq!(
+                            format!("{:?}", p),
+                            format!("{:?}", fresh),
+                            "list item path, after {:?} on {:?}",
+                            e,
+                            text
+                        );
+                    }
                     let got = match reparse_section(&parsed, &text, &next) {
                         Some(p) => {
                             fast.set(fast.get() + 1);
@@ -172,9 +185,15 @@ fn reparse_equals_a_fresh_parse() {
         .unwrap_or_else(|e| panic!("{e}"));
     // The fast path must carry most edits, or this test compares little.
     eprintln!(
-        "{} of {} edits re-parsed one section",
+        "{} of {} edits re-parsed one section, {} of them one list item",
         fast.get(),
-        all.get()
+        all.get(),
+        items.get()
+    );
+    assert!(
+        items.get() * 20 >= all.get(),
+        "only {} list-item edits",
+        items.get()
     );
     assert!(
         fast.get() * 3 >= all.get(),
@@ -206,4 +225,27 @@ fn typing_at_line_ends_in_the_example_re_reads_one_section() {
         n += 1;
     }
     assert!(n > 20);
+}
+
+/// Typing in a timeline entry of a long timeline re-reads that entry alone.
+#[test]
+fn typing_in_a_long_timeline_re_reads_one_entry() {
+    let mut text = String::from("incident_ref:\n  id: INC-1\ntimeline:\n");
+    for i in 0..300 {
+        text.push_str(&format!(
+            "  - at: 2026-04-09T14:{:02}:00Z\n    event: \"Step {i}: 檢查 pool 🚒 [chat L{i}]\"\n",
+            i % 60
+        ));
+    }
+    text.push_str("root_cause:\n  summary: x\n");
+    let prev = parse(&text);
+    let mut n = 0;
+    for (at, _) in text.match_indices("\"\n").step_by(17) {
+        let mut next = text.clone();
+        next.insert_str(at, " more");
+        let got = reparse_list_item(&prev, &text, &next).expect("one entry re-read");
+        assert_eq!(format!("{got:?}"), format!("{:?}", parse(&next)));
+        n += 1;
+    }
+    assert!(n > 10);
 }
