@@ -718,3 +718,140 @@ fn second_round_findings_rewrite_toward_the_system_gap() {
     fixed.replace_range(f.range.clone(), "");
     assert_eq!(fixed, "They restarted every node.");
 }
+
+#[test]
+fn third_round_families_in_both_languages() {
+    for (t, rule) in [
+        ("Monitoring: improve alerting on the queue.", "PM305"),
+        ("Review if the retry policy is still needed.", "PM305"),
+        ("We should review whether the timeout is right.", "PM305"),
+        ("Add even more checks to the deploy pipeline.", "PM305"),
+        ("Set up more latency alerts on the gateway.", "PM305"),
+        (
+            "SREs need to have a better understanding of the failover path.",
+            "PM304",
+        ),
+        ("團隊也在檢討相關流程。", "PM305"),
+        ("將完成壓力測試,提升系統效能。", "PM305"),
+        ("監控：加強告警。", "PM305"),
+    ] {
+        assert_eq!(rules(t, FieldKind::Action), vec![rule], "{t}");
+    }
+    for (t, rule) in [
+        (
+            "Restarting the pods earlier could've lead to a faster recovery.",
+            "PM303",
+        ),
+        ("Checking the dashboard first could have helped.", "PM303"),
+        ("This could have been avoided with a canary.", "PM303"),
+        ("This could have be done before the release.", "PM303"),
+        ("值班人員危害意識不足,未發現異常。", "PM302"),
+        ("承辦人員放任異常持續超過一週。", "PM302"),
+        ("業者心存僥倖,未申報。", "PM302"),
+        ("主管未盡督導責任。", "PM302"),
+        ("值班人員警覺性不足。", "PM302"),
+        ("主管未積極處理,仍照常休假。", "PM302"),
+        ("一線支援未能即時通報。", "PM303"),
+    ] {
+        assert!(rules(t, FieldKind::WentWrong).contains(&rule), "{t}");
+    }
+    // systems, statistics, open questions, consequences and staged rollouts stay quiet
+    for t in [
+        "We will roll updates to a few servers at random to smoke test for stability before committing them at scale.",
+        "將於月底完成壓力測試,提升系統效能至每秒 500 筆。",
+    ] {
+        let r = rules(t, FieldKind::Action);
+        assert!(!r.contains(&"PM305") && !r.contains(&"PM302"), "{t}: {r:?}");
+    }
+    // raising awareness is an action (PM304/PM305 territory), not blame
+    assert!(!rules("將提升同仁的資安意識。", FieldKind::Action).contains(&"PM302"));
+    for t in [
+        "系統安全性不足,遭到入侵。",
+        "調查是否有人為疏失。",
+        "事故約有七成為人為因素造成,例如施工挖斷。",
+        "不能放任告警持續響而無人處理,所以加上自動升級。",
+        "This could have been caused by the cache eviction.",
+        "It could have been much worse.",
+        "Failing over would have taken 20 minutes and risked data loss.",
+        "Monitoring the replicas would not have helped here.",
+    ] {
+        let r = rules(t, FieldKind::WentWrong);
+        assert!(
+            !r.iter().any(|x| matches!(*x, "PM302" | "PM303" | "PM306")),
+            "{t}: {r:?}"
+        );
+    }
+}
+
+#[test]
+fn third_round_findings_rewrite_toward_the_system_gap() {
+    for (t, kind, rule, zh) in [
+        (
+            "Review if the retry policy is still needed.",
+            FieldKind::Action,
+            "PM305",
+            false,
+        ),
+        (
+            "Set up more latency alerts on the gateway.",
+            FieldKind::Action,
+            "PM305",
+            false,
+        ),
+        (
+            "SREs need to have a better understanding of the failover path.",
+            FieldKind::Action,
+            "PM304",
+            false,
+        ),
+        (
+            "Restarting the pods earlier could've lead to a faster recovery.",
+            FieldKind::WentWrong,
+            "PM303",
+            false,
+        ),
+        (
+            "This could have been avoided with a canary.",
+            FieldKind::WentWrong,
+            "PM303",
+            false,
+        ),
+        (
+            "值班人員危害意識不足,未發現異常。",
+            FieldKind::RootCause,
+            "PM302",
+            true,
+        ),
+        (
+            "承辦人員放任異常持續超過一週。",
+            FieldKind::RootCause,
+            "PM302",
+            true,
+        ),
+        (
+            "將完成壓力測試,提升系統效能。",
+            FieldKind::Action,
+            "PM305",
+            true,
+        ),
+        ("團隊也在檢討相關流程。", FieldKind::Action, "PM305", true),
+    ] {
+        let fs = check_text(t, kind, &people());
+        let f = find(&fs, rule).unwrap_or_else(|| panic!("{rule} on {t}"));
+        let r = f
+            .rewrite
+            .clone()
+            .unwrap_or_else(|| panic!("no rewrite on {t}"));
+        let range = f.rewrite_range.clone().unwrap_or_else(|| f.range.clone());
+        let mut fixed = t.to_string();
+        fixed.replace_range(range, &r);
+        assert!(fixed.contains("TODO("), "{fixed}");
+        assert_eq!(util::mostly_cjk(&fixed), zh, "{fixed}");
+        assert!(!fixed.contains(": ") && !fixed.contains(" #"), "{fixed}");
+        let again: Vec<_> = check_text(&fixed, kind, &people())
+            .into_iter()
+            .filter(|f| f.rule != "PM301")
+            .collect();
+        assert!(again.is_empty(), "{fixed}: {again:?}");
+    }
+}
