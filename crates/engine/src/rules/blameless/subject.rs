@@ -104,6 +104,8 @@ const PERSON_WORDS: &[&str] = &[
     "people",
     "human",
     "manager",
+    "director",
+    "supervisor",
     "intern",
     "hire",
     "newcomer",
@@ -560,10 +562,14 @@ fn strip_plural<'a>(w: &'a str, list: &[&str]) -> Option<&'a str> {
     if list.contains(&w) {
         return Some(w);
     }
+    // A plural keeps a stem of two letters or more ("ICs"): "is" is not "i" + s.
     let singular = w
         .strip_suffix("es")
-        .filter(|s| list.contains(s))
-        .or_else(|| w.strip_suffix('s').filter(|s| list.contains(s)));
+        .filter(|s| s.len() >= 2 && list.contains(s))
+        .or_else(|| {
+            w.strip_suffix('s')
+                .filter(|s| s.len() >= 2 && list.contains(s))
+        });
     singular
 }
 

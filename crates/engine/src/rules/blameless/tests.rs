@@ -855,3 +855,104 @@ fn third_round_findings_rewrite_toward_the_system_gap() {
         assert!(again.is_empty(), "{fixed}: {again:?}");
     }
 }
+
+/// Families added after fresh2's first (held-out) run, reported apart in
+/// docs/blameless.md; sentences here are written for the test, not copied.
+#[test]
+fn post_hoc_families_after_the_fresh2_run() {
+    for (t, rule) in [
+        (
+            "You need to be 100% sure of which host you are wiping.",
+            "PM304",
+        ),
+        ("Promise the team you will never do that again.", "PM304"),
+        ("The operator has been temporarily reassigned.", "PM304"),
+        ("We need to add monitoring for this.", "PM305"),
+        ("Make sure we can recover faster.", "PM305"),
+        ("The platform team should fix it.", "PM305"),
+        ("發言人表示,將進一步調查故障原因。", "PM305"),
+        ("交通局將持續督導強化行車安全。", "PM305"),
+        ("要求各分行提款作業都要順暢。", "PM305"),
+        ("他呼籲,同仁務必依指引操作。", "PM304"),
+        ("將加強值班人員的教育訓練。", "PM304"),
+    ] {
+        assert!(
+            rules(t, FieldKind::Action).contains(&rule),
+            "{t}: {:?}",
+            rules(t, FieldKind::Action)
+        );
+    }
+    for (t, rule) in [
+        ("主管督導不周,導致備份中斷。", "PM302"),
+        ("應該有人要下台負責。", "PM302"),
+        ("這顯然是廠商的設計瑕疵。", "PM306"),
+        ("到現在還找不出原因,讓人無法接受。", "PM306"),
+        (
+            "The director didn't give enough time for the resync.",
+            "PM303",
+        ),
+    ] {
+        assert!(rules(t, FieldKind::WentWrong).contains(&rule), "{t}");
+    }
+    // measured, system subjects, negated and drills stay quiet
+    for t in [
+        "Recover faster: restore p99 under 300 ms within 5 minutes of failover.",
+        "將容錯移轉演練納入新進值班工程師的教育訓練，每季執行一次。",
+        "將於三日內完成壓力測試,確保系統可用性達 99.9%。",
+    ] {
+        let r = rules(t, FieldKind::Action);
+        assert!(!r.contains(&"PM304") && !r.contains(&"PM305"), "{t}: {r:?}");
+    }
+    for t in [
+        "兩次意外是不同的電力故障,並無人為因素。",
+        "If a process allows this to happen, then the process is at fault.",
+        "The deploy system is at fault, not the engineer.",
+    ] {
+        let r = rules(t, FieldKind::RootCause);
+        assert!(!r.contains(&"PM302"), "{t}: {r:?}");
+    }
+    // a quick fix still rewrites toward the system gap, in the sentence's language
+    for (t, kind, rule, zh) in [
+        (
+            "We need to add monitoring for this.",
+            FieldKind::Action,
+            "PM305",
+            false,
+        ),
+        (
+            "The operator has been temporarily reassigned.",
+            FieldKind::Action,
+            "PM304",
+            false,
+        ),
+        (
+            "交通局將持續督導強化行車安全。",
+            FieldKind::Action,
+            "PM305",
+            true,
+        ),
+        (
+            "主管督導不周,導致備份中斷。",
+            FieldKind::RootCause,
+            "PM302",
+            true,
+        ),
+    ] {
+        let fs = check_text(t, kind, &people());
+        let f = find(&fs, rule).unwrap_or_else(|| panic!("{rule} on {t}"));
+        let r = f
+            .rewrite
+            .clone()
+            .unwrap_or_else(|| panic!("no rewrite on {t}"));
+        let range = f.rewrite_range.clone().unwrap_or_else(|| f.range.clone());
+        let mut fixed = t.to_string();
+        fixed.replace_range(range, &r);
+        assert!(fixed.contains("TODO("), "{fixed}");
+        assert_eq!(util::mostly_cjk(&fixed), zh, "{fixed}");
+        let again: Vec<_> = check_text(&fixed, kind, &people())
+            .into_iter()
+            .filter(|f| f.rule != "PM301")
+            .collect();
+        assert!(again.is_empty(), "{fixed}: {again:?}");
+    }
+}
