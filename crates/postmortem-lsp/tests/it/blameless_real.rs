@@ -4,17 +4,18 @@
 //! checker was first run on them and kept apart from `corpus.tsv`.
 //!
 //! `cargo test -p postmortem-lsp --test it blameless_real -- --nocapture`
-//! prints the table per split (dev; the held-out test and fresh splits; all),
-//! per language and per rule. Misclassified sentences are listed for the dev
-//! split only (test and fresh are held out: set `BLAMELESS_SHOW_TEST=1` to
-//! list them too).
+//! prints the table per split (the tuning splits dev and tuning-r2; fresh2,
+//! held out at its first run and tuned on after it; the held-out split test;
+//! all), per language and per rule. Misclassified sentences are listed for
+//! every split but test (held out: set `BLAMELESS_SHOW_TEST=1` to list it too).
 //!
-//! Fails when, on the dev split, precision < 0.95 or recall < 0.85 in either
-//! language, or a rule with at least 5 positives in a language has recall
-//! < 0.75 there (the issue-14 targets); or when a held-out split (test or
-//! fresh) falls below a regression floor (precision 0.85, recall 0.70 per
-//! language), set under test's first measurement. The held-out figures are
-//! reported, not tuned: see docs/blameless.md.
+//! Fails when, on the tuning splits, precision < 0.95 or recall < 0.85 in
+//! either language, or a rule with at least 5 positives in a language has
+//! recall < 0.75 there (the issue-14 targets); or when a split falls below its
+//! regression floor per language: test (precision 0.85, recall 0.70, set under
+//! its first measurement) and fresh2 (precision 0.90, recall 0.80, set under
+//! its figures after the post-hoc fixes; its first, held-out run is recorded
+//! in docs/blameless.md). The held-out figures are reported, not tuned.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -29,6 +30,17 @@ const MIN_RULE_RECALL: f64 = 0.75;
 /// Regression floor on the held-out split (not a target).
 const HELD_OUT_MIN_PRECISION: f64 = 0.85;
 const HELD_OUT_MIN_RECALL: f64 = 0.70;
+/// Splits the checker is developed on: `dev` (round 1) and `tuning-r2` (the
+/// round-2 held-out batch, measured once and then folded into tuning).
+const TUNING: [&str; 2] = ["dev", "tuning-r2"];
+/// Split never tuned on: `test` (round 1).
+const HELD_OUT: [&str; 1] = ["test"];
+/// Round 3's fresh batch: labelled and committed before its first run,
+/// measured once as held out, then tuned on by pattern family (post hoc).
+const POST_HOC: [&str; 1] = ["fresh2"];
+/// Regression floor on `fresh2`, under its figures after the post-hoc fixes.
+const POST_HOC_MIN_PRECISION: f64 = 0.90;
+const POST_HOC_MIN_RECALL: f64 = 0.80;
 
 struct Row {
     line: usize,
@@ -72,8 +84,8 @@ fn load_rows() -> Vec<Row> {
             i + 1
         );
         assert!(
-            matches!(split, "dev" | "test" | "fresh"),
-            "real.tsv:{}: split must be dev, test or fresh",
+            TUNING.contains(&split) || HELD_OUT.contains(&split) || POST_HOC.contains(&split),
+            "real.tsv:{}: split must be one of {TUNING:?}, {POST_HOC:?} or {HELD_OUT:?}",
             i + 1
         );
         let expected: BTreeSet<String> = codes
@@ -166,59 +178,77 @@ fn blameless_real_corpus_precision_and_recall() {
         "corpus too small: {} rows, {zh} zh-TW",
         rows.len()
     );
+    let count = |split: &str| rows.iter().filter(|r| r.split == split).count();
     println!(
-        "\nreal blameless corpus: {} sentences ({} English, {zh} 繁體中文; {} dev, {} held-out test, {} held-out fresh)",
+        "\nreal blameless corpus: {} sentences ({} English, {zh} 繁體中文; tuning: {} dev, {} tuning-r2; {} fresh2 (held out at its first run, then tuned on); held out: {} test)",
         rows.len(),
         rows.len() - zh,
-        rows.iter().filter(|r| r.split == "dev").count(),
-        rows.iter().filter(|r| r.split == "test").count(),
-        rows.iter().filter(|r| r.split == "fresh").count(),
+        count("dev"),
+        count("tuning-r2"),
+        count("fresh2"),
+        count("test"),
     );
     let show_test = std::env::var_os("BLAMELESS_SHOW_TEST").is_some();
     let mut failures = Vec::new();
-    for split in ["dev", "test", "fresh", "all"] {
+    let groups: [(&str, &[&str]); 5] = [
+        ("dev", &["dev"]),
+        ("tuning-r2", &["tuning-r2"]),
+        ("tuning (dev + tuning-r2)", &TUNING),
+        ("fresh2", &POST_HOC),
+        ("test", &HELD_OUT),
+    ];
+    let all_splits = ["dev", "tuning-r2", "fresh2", "test"];
+    let groups = groups.into_iter().chain([("all", &all_splits[..])]);
+    for (name, splits) in groups {
         for (lang, chinese) in [("English", false), ("繁體中文", true)] {
             let (counts, errors, n) = score(&rows, &people, |r| {
-                (split == "all" || r.split == split) && is_chinese(&r.text) == chinese
+                splits.contains(&r.split.as_str()) && is_chinese(&r.text) == chinese
             });
-            let all = print_table(&format!("{split} · {lang}"), n, &counts);
-            let held_out = matches!(split, "test" | "fresh");
-            if (split == "dev" || (held_out && show_test)) && !errors.is_empty() {
+            if n == 0 {
+                continue;
+            }
+            let all = print_table(&format!("{name} · {lang}"), n, &counts);
+            let held_out = splits.iter().all(|s| HELD_OUT.contains(s));
+            let single = splits.len() == 1;
+            if single && (!held_out || show_test) && !errors.is_empty() {
                 println!("misclassified:\n{}", errors.join("\n"));
             }
-            match split {
-                "dev" => {
-                    if all.precision() < MIN_PRECISION || all.recall() < MIN_RECALL {
-                        failures.push(format!(
-                            "dev {lang}: precision {:.3}, recall {:.3}",
-                            all.precision(),
-                            all.recall()
-                        ));
-                    }
-                    for (i, rule) in RULES.iter().enumerate() {
-                        let c = counts[i];
-                        if c.tp + c.fn_ >= MIN_POSITIVES && c.recall() < MIN_RULE_RECALL {
-                            failures.push(format!("dev {lang} {rule}: recall {:.3}", c.recall()));
-                        }
-                    }
-                }
-                "test" | "fresh"
-                    if all.precision() < HELD_OUT_MIN_PRECISION
-                        || all.recall() < HELD_OUT_MIN_RECALL =>
-                {
+            if splits == TUNING {
+                if all.precision() < MIN_PRECISION || all.recall() < MIN_RECALL {
                     failures.push(format!(
-                        "held-out {split} {lang}: precision {:.3}, recall {:.3} (floor {HELD_OUT_MIN_PRECISION} / {HELD_OUT_MIN_RECALL})",
+                        "tuning {lang}: precision {:.3}, recall {:.3}",
                         all.precision(),
                         all.recall()
                     ));
                 }
-                _ => {}
+                for (i, rule) in RULES.iter().enumerate() {
+                    let c = counts[i];
+                    if c.tp + c.fn_ >= MIN_POSITIVES && c.recall() < MIN_RULE_RECALL {
+                        failures.push(format!("tuning {lang} {rule}: recall {:.3}", c.recall()));
+                    }
+                }
+            } else if held_out
+                && (all.precision() < HELD_OUT_MIN_PRECISION || all.recall() < HELD_OUT_MIN_RECALL)
+            {
+                failures.push(format!(
+                    "held-out {name} {lang}: precision {:.3}, recall {:.3} (floor {HELD_OUT_MIN_PRECISION} / {HELD_OUT_MIN_RECALL})",
+                    all.precision(),
+                    all.recall()
+                ));
+            } else if splits == POST_HOC
+                && (all.precision() < POST_HOC_MIN_PRECISION || all.recall() < POST_HOC_MIN_RECALL)
+            {
+                failures.push(format!(
+                    "{name} {lang}: precision {:.3}, recall {:.3} (floor {POST_HOC_MIN_PRECISION} / {POST_HOC_MIN_RECALL})",
+                    all.precision(),
+                    all.recall()
+                ));
             }
         }
     }
     assert!(
         failures.is_empty(),
-        "below target (dev: precision {MIN_PRECISION}, recall {MIN_RECALL}, per rule {MIN_RULE_RECALL}) or floor (held-out):\n{}",
+        "below target (tuning: precision {MIN_PRECISION}, recall {MIN_RECALL}, per rule {MIN_RULE_RECALL}) or floor (held-out):\n{}",
         failures.join("\n")
     );
 }

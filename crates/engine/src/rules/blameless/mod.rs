@@ -500,16 +500,18 @@ fn widen_over_space(text: &str, r: Range<usize>) -> Range<usize> {
 }
 
 /// Byte offsets where a statement's verb starts: each sentence after bullets,
-/// ids and "We will" / "Team to" / 「將」「由 X 負責」.
+/// ids, a short label and colon ("Monitoring: improve …") and "We will" /
+/// "Team to" / 「將」「由 X 負責」「監控：」, and reported speech
+/// (「X 表示，」「他呼籲，」).
 fn statement_starts(masked: &str, sentences: &[Range<usize>]) -> Vec<usize> {
     static RES: OnceLock<(Regex, Regex)> = OnceLock::new();
     let (en, zh) = RES.get_or_init(|| {
         let en = Regex::new(
-            r"(?i)^[\s\-*•·>]*(?:\d+[.)、]\s*)?(?:(?:AI|P|SEV)[-\s]?\d+\s*[:.)\-]\s*)?(?:TODO\s*[:：\-]?\s*)?(?:(?:we|i|the\s+\S+\s+team|the\s+team|team|\S+\s+team|owner|sre|ops|platform|infra)\s+(?:will|shall|should|must|needs?\s+to|plans?\s+to|are\s+going\s+to|is\s+going\s+to|to)\s+)?(?:also\s+)?",
+            r"(?i)^[\s\-*•·>]*(?:\d+[.)、]\s*)?(?:(?:AI|P|SEV)[-\s]?\d+\s*[:.)\-]\s*)?(?:TODO\s*[:：\-]?\s*)?(?:[^:：.;!?\n]{1,32}?[:：]\s+)?(?:(?:we|i|the\s+\S+\s+team|the\s+team|team|\S+\s+team|owner|sre|ops|platform|infra)\s+(?:will|shall|should|must|needs?\s+to|plans?\s+to|are\s+going\s+to|is\s+going\s+to|to)\s+)?(?:also\s+)?",
         )
         .unwrap_or_else(|_| names::never_matches());
         let zh = Regex::new(
-            r"^\s*(?:由[^，,。；;]{1,15}?(?:負責|來|將|會))?(?:將|會|需要|需|要|應|須|必須|預計|計畫|計劃|規劃|我們|團隊)*\s*",
+            r"^\s*(?:[^，,。；;：:\n\d]{1,12}?[：:]\s*)?(?:[^，,。；;：:\n]{1,15}?(?:表示|指出|說明|強調|回應|呼籲|坦言|透露|說|稱)\s*[，,：:]\s*)?(?:由[^，,。；;]{1,15}?(?:負責|來|將|會))?(?:將|會|需要|需|要|應|須|必須|預計|計畫|計劃|規劃|我們|團隊)*\s*",
         )
         .unwrap_or_else(|_| names::never_matches());
         (en, zh)

@@ -104,6 +104,8 @@ const PERSON_WORDS: &[&str] = &[
     "people",
     "human",
     "manager",
+    "director",
+    "supervisor",
     "intern",
     "hire",
     "newcomer",
@@ -469,6 +471,17 @@ const ZH_PERSON: &[&str] = &[
     "公司",
     "業者",
     "廠商",
+    "初階支援",
+    "一線支援",
+    "二線支援",
+    "第一線",
+    "司機",
+    "調度員",
+    "技術員",
+    "技師",
+    "監工",
+    "局長",
+    "部長",
 ];
 const ZH_SYSTEM: &[&str] = &[
     "系統",
@@ -549,10 +562,14 @@ fn strip_plural<'a>(w: &'a str, list: &[&str]) -> Option<&'a str> {
     if list.contains(&w) {
         return Some(w);
     }
+    // A plural keeps a stem of two letters or more ("ICs"): "is" is not "i" + s.
     let singular = w
         .strip_suffix("es")
-        .filter(|s| list.contains(s))
-        .or_else(|| w.strip_suffix('s').filter(|s| list.contains(s)));
+        .filter(|s| s.len() >= 2 && list.contains(s))
+        .or_else(|| {
+            w.strip_suffix('s')
+                .filter(|s| s.len() >= 2 && list.contains(s))
+        });
     singular
 }
 
