@@ -338,6 +338,10 @@ pub(crate) async fn execute(
             "{cmd} takes {{\"uri\": …}} as its argument"
         ))));
     };
+    // Drafting reads the document's analysis (which sections have content,
+    // where they are): wait until it includes every edit received so far, or
+    // a change made just before the command would be missed.
+    b.settle(&uri).await;
     let job = match cmd {
         CMD_WHAT_IS_SENT => match arg.get("section").and_then(Value::as_str) {
             Some(s) if s == draft::REVIEW_SECTION => Job::Review,
