@@ -286,8 +286,10 @@ pub fn insert_field(
 /// blank lines between sections.
 pub fn insert_section(text: &str, root: &Node, f: &Field, locale: Locale) -> Edit {
     let nl = eol(text);
-    let mut r = Render::new(locale, false);
-    let lines = r.field(f, f.name, 0).join(nl);
+    let lines = match section_lines(f, locale) {
+        Some(l) => l.join(nl),
+        None => Render::new(locale, false).field(f, f.name, 0).join(nl),
+    };
     let pairs = root.as_map().unwrap_or(&[]);
     let blank = pairs.iter().skip(1).any(|p| {
         let ls = line_start(text, p.key.span.start);
@@ -382,6 +384,27 @@ pub fn add_field_fix(
         edits: vec![e],
         preferred: true,
     })
+}
+
+/// The skeleton of a top-level section, rendered once per locale: it is the
+/// same for every document, and PM002 and PM601 offer it on every keystroke
+/// while sections are missing.
+fn section_lines(f: &Field, locale: Locale) -> Option<&'static [String]> {
+    type Skeletons = Vec<(Locale, &'static str, Vec<String>)>;
+    static SKELETONS: std::sync::OnceLock<Skeletons> = std::sync::OnceLock::new();
+    let all = SKELETONS.get_or_init(|| {
+        [Locale::En, Locale::ZhTw]
+            .into_iter()
+            .flat_map(|l| {
+                schema::TOP
+                    .iter()
+                    .map(move |f| (l, f.name, Render::new(l, false).field(f, f.name, 0)))
+            })
+            .collect()
+    });
+    all.iter()
+        .find(|(l, n, _)| *l == locale && *n == f.name)
+        .map(|(_, _, v)| v.as_slice())
 }
 
 /// The fix adding missing top-level section `f` (PM002, PM601).
