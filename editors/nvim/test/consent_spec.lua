@@ -99,8 +99,10 @@ T.test("Show what is sent opens a read-only buffer; Always is remembered", funct
   vim.wait(300)
   -- (The current window shows the what-is-sent buffer: name the postmortem's.)
   require("postmortem").draft("timeline", buf)
+  -- (At least one: the script has no answer left, so the server's repair
+  -- round trip can follow within one polling interval.)
   T.wait("the next request", function()
-    return #fake.requests() == sent + 1
+    return #fake.requests() >= sent + 1
   end)
   T.eq(2, #T.selects, "no question after Always for this workspace")
   no_token_in(fake)
