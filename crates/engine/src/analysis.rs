@@ -54,6 +54,7 @@ impl Cache {
     }
 }
 
+#[derive(Clone, Copy)]
 pub struct Options<'a> {
     /// The postmortem's path (None for an unsaved buffer).
     pub path: Option<&'a Path>,

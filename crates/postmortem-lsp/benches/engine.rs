@@ -1,6 +1,9 @@
 //! Engine-only timings (no LSP): parse and full analysis of the example and
 //! of a ~1,100-line document. Run with `cargo bench --bench engine`.
 
+#[path = "../tests/it/common/mod.rs"]
+mod common;
+
 use postmortem_engine::analysis::{analyze, Options};
 use postmortem_engine::config::Config;
 use std::path::Path;
@@ -39,7 +42,7 @@ fn main() {
     let cache = postmortem_engine::analysis::Cache::new();
     println!("| document | lines | parse p50 ms | analyze p50 ms | analyze p95 ms | typing: analyze p50 ms | typing: p95 ms |");
     println!("|---|---|---|---|---|---|---|");
-    let first = first_sections(&example).to_string();
+    let first = common::first_sections(&example).to_string();
     for (name, text) in [
         ("example, first sections", &first),
         ("example", &example),
@@ -64,14 +67,13 @@ fn main() {
         let (t50, t95) = time(200, || {
             k += 1;
             let next = if k % 2 == 1 { &typed } else { text };
-            let mut o2 = Options::new(&cfg);
-            o2.path = Some(&path);
-            o2.root = Some(&dir);
-            o2.inputs = &inputs;
-            o2.cache = Some(&cache);
-            o2.previous = Some(&prev);
-            let a = analyze(next.to_string(), &o2);
-            prev = a;
+            prev = analyze(
+                next.to_string(),
+                &Options {
+                    previous: Some(&prev),
+                    ..o
+                },
+            );
         });
         println!(
             "| {name} | {} | {pp:.3} | {a50:.3} | {a95:.3} | {t50:.3} | {t95:.3} |",
@@ -80,32 +82,15 @@ fn main() {
         if std::env::var_os("PROFILE_RULES").is_some() {
             profile_rules(text, &o);
             println!("  typing:");
-            let mut o2 = Options::new(&cfg);
-            o2.path = Some(&path);
-            o2.root = Some(&dir);
-            o2.inputs = &inputs;
-            o2.cache = Some(&cache);
-            o2.previous = Some(&prev);
-            profile_rules(&typed, &o2);
+            profile_rules(
+                &typed,
+                &Options {
+                    previous: Some(&prev),
+                    ..o
+                },
+            );
         }
     }
-}
-
-/// ~130 lines: the example's sections up to the first top-level key after
-/// line 125 (as in `benches/lsp_latency.rs`).
-fn first_sections(example: &str) -> &str {
-    let end = example
-        .match_indices('\n')
-        .map(|(i, _)| i + 1)
-        .filter(|&i| example[..i].lines().count() >= 125)
-        .find(|&i| {
-            example[i..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic())
-        })
-        .unwrap_or(example.len());
-    &example[..end]
 }
 
 /// `text` with an `x` typed at the end of its middle line.

@@ -249,7 +249,7 @@ fn main() {
         .filter(|a| ["edit", "yls", "hover", "ide"].contains(&a.as_str()))
         .collect();
     let run = |p: &str| parts.is_empty() || parts.iter().any(|a| a == p);
-    let small = first_sections(&example);
+    let small = common::first_sections(&example);
     if run("edit") {
         edit_latency(bin, &root, &example, &big);
     }
@@ -303,7 +303,7 @@ fn edit_latency(bin: &str, root: &Path, example: &str, big: &str) {
         "| document | lines | p50 ms | p95 ms | p99 ms | server CPU µs per edit | peak RSS MiB |"
     );
     println!("|---|---|---|---|---|---|---|");
-    let small = first_sections(example);
+    let small = common::first_sections(example);
     for (label, text, edits) in [
         ("example, first sections", small, 400),
         ("example postmortem.yaml", example, 400),
@@ -316,22 +316,6 @@ fn edit_latency(bin: &str, root: &Path, example: &str, big: &str) {
             rss as f64 / 1024.0
         );
     }
-}
-
-/// ~130 lines: the example's sections up to the first top-level key after line 125.
-fn first_sections(example: &str) -> &str {
-    let end = example
-        .match_indices('\n')
-        .map(|(i, _)| i + 1)
-        .filter(|&i| example[..i].lines().count() >= 125)
-        .find(|&i| {
-            example[i..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic())
-        })
-        .unwrap_or(example.len());
-    &example[..end]
 }
 
 /// The example plus timeline entries with long events, up to `bytes`.

@@ -169,27 +169,44 @@ fn reparse_in(prev: &Parsed, prev_text: &str, text: &str, items_only: bool) -> O
         shift_pair(&mut p, delta);
         p
     }));
-    let mut errors: Vec<SyntaxError> = Vec::with_capacity(prev.errors.len() + part.errors.len());
-    errors.extend(prev.errors.iter().filter(|e| e.span.start < start).cloned());
-    errors.extend(part.errors.into_iter().map(|mut e| {
-        e.span = shift(e.span.start, start as isize)..shift(e.span.end, start as isize);
+    let errors = splice_errors(prev, start, part.errors, start as isize, next_old, delta);
+    Some(assemble(pairs, errors))
+}
+
+/// The previous errors before `from`, then `new` shifted by `off`, then the
+/// previous errors from `next_old` on shifted by `delta`.
+fn splice_errors(
+    prev: &Parsed,
+    from: usize,
+    new: Vec<SyntaxError>,
+    off: isize,
+    next_old: usize,
+    delta: isize,
+) -> Vec<SyntaxError> {
+    let moved = |mut e: SyntaxError, d: isize| {
+        e.span = shift(e.span.start, d)..shift(e.span.end, d);
         e
-    }));
+    };
+    let mut errors = Vec::with_capacity(prev.errors.len() + new.len());
+    errors.extend(prev.errors.iter().filter(|e| e.span.start < from).cloned());
+    errors.extend(new.into_iter().map(|e| moved(e, off)));
     errors.extend(
         prev.errors
             .iter()
             .filter(|e| e.span.start >= next_old)
             .cloned()
-            .map(|mut e| {
-                e.span = shift(e.span.start, delta)..shift(e.span.end, delta);
-                e
-            }),
+            .map(|e| moved(e, delta)),
     );
+    errors
+}
+
+/// A parse made of top-level `pairs`, as `parse` builds it.
+fn assemble(pairs: Vec<Pair>, errors: Vec<SyntaxError>) -> Parsed {
     let span = match (pairs.first(), pairs.last()) {
         (Some(f), Some(l)) => f.span.start..l.span.end,
         _ => 0..0,
     };
-    Some(Parsed {
+    Parsed {
         root: Some(Node {
             value: Value::Map(pairs),
             span,
@@ -197,7 +214,7 @@ fn reparse_in(prev: &Parsed, prev_text: &str, text: &str, items_only: bool) -> O
         }),
         errors,
         refused: false,
-    })
+    }
 }
 
 /// A list item starts at `at`: `-` followed by a space, a tab, a line break
@@ -394,46 +411,13 @@ fn reparse_item(
         shift_pair(&mut p, delta);
         p
     }));
-    let mut errors: Vec<SyntaxError> = Vec::with_capacity(prev.errors.len() + part.errors.len());
-    errors.extend(
-        prev.errors
-            .iter()
-            .filter(|e| e.span.start < item_start)
-            .cloned(),
-    );
-    errors.extend(
-        part.errors
-            .iter()
-            .filter(|e| e.span.start >= l0)
-            .cloned()
-            .map(|mut e| {
-                e.span = shift(e.span.start, off)..shift(e.span.end, off);
-                e
-            }),
-    );
-    errors.extend(
-        prev.errors
-            .iter()
-            .filter(|e| e.span.start >= next_old)
-            .cloned()
-            .map(|mut e| {
-                e.span = shift(e.span.start, delta)..shift(e.span.end, delta);
-                e
-            }),
-    );
-    let span = match (pairs.first(), pairs.last()) {
-        (Some(f), Some(l)) => f.span.start..l.span.end,
-        _ => 0..0,
-    };
-    Some(Parsed {
-        root: Some(Node {
-            value: Value::Map(pairs),
-            span,
-            flow: false,
-        }),
-        errors,
-        refused: false,
-    })
+    let item_errors = part
+        .errors
+        .into_iter()
+        .filter(|e| e.span.start >= l0)
+        .collect();
+    let errors = splice_errors(prev, item_start, item_errors, off, next_old, delta);
+    Some(assemble(pairs, errors))
 }
 
 fn shift(at: usize, d: isize) -> usize {

@@ -499,3 +499,20 @@ pub fn type_edits(c: &mut Client, uri: &str, line: u64, col: u64, edits: usize) 
     }
     lat
 }
+
+/// ~130 lines: the example's sections up to the first top-level key after
+/// line 125 (the small document of the typing benchmarks).
+pub fn first_sections(example: &str) -> &str {
+    let end = example
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .filter(|&i| example[..i].lines().count() >= 125)
+        .find(|&i| {
+            example[i..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+        })
+        .unwrap_or(example.len());
+    &example[..end]
+}
