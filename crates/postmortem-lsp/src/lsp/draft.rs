@@ -538,6 +538,28 @@ pub(super) struct Progress {
 }
 
 impl Progress {
+    /// A channel whose messages are reported in order by a task of their own
+    /// (ends when the sender is dropped).
+    pub(super) fn forwarder(
+        &self,
+    ) -> (
+        tokio::sync::mpsc::UnboundedSender<String>,
+        tokio::task::JoinHandle<()>,
+    ) {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+        let p = Progress {
+            client: self.client.clone(),
+            token: self.token.clone(),
+            on: self.on,
+        };
+        let forward = tokio::spawn(async move {
+            while let Some(m) = rx.recv().await {
+                p.report(m).await;
+            }
+        });
+        (tx, forward)
+    }
+
     async fn send(&self, value: WorkDoneProgress) {
         if self.on {
             self.client
@@ -735,19 +757,7 @@ async fn draft_and_apply(
     }
 
     // Progress reports go through a channel, in order, from a forwarding task.
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-    let forward = {
-        let p = Progress {
-            client: progress.client.clone(),
-            token: progress.token.clone(),
-            on: progress.on,
-        };
-        tokio::spawn(async move {
-            while let Some(m) = rx.recv().await {
-                p.report(m).await;
-            }
-        })
-    };
+    let (tx, forward) = progress.forwarder();
 
     let mut acc = snap.text.clone();
     let mut accepted: Vec<Drafted> = Vec::new();

@@ -286,19 +286,7 @@ async fn review(
     }
 
     // Progress reports go through a channel, in order, from a forwarding task.
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-    let forward = {
-        let p = Progress {
-            client: progress.client.clone(),
-            token: progress.token.clone(),
-            on: progress.on,
-        };
-        tokio::spawn(async move {
-            while let Some(m) = rx.recv().await {
-                p.report(m).await;
-            }
-        })
-    };
+    let (tx, forward) = progress.forwarder();
     let mut on_event = move |e: DraftEvent| {
         if let Some(m) = d::event_message(&e, "") {
             let _ = tx.send(m);
