@@ -31,7 +31,7 @@ end)
 T.test(":PostmortemDraft completes section names", function()
   T.eq({ "timeline" }, vim.fn.getcompletion("PostmortemDraft ti", "cmdline"))
   T.eq(pm.sections, vim.fn.getcompletion("PostmortemDraft ", "cmdline"))
-  for _, c in ipairs({ "PostmortemDraftMissing", "PostmortemReview", "PostmortemLowConfidence", "PostmortemCancel" }) do
+  for _, c in ipairs({ "PostmortemDraftMissing", "PostmortemReview", "PostmortemReviewWording", "PostmortemLowConfidence", "PostmortemCancel" }) do
     T.eq(2, vim.fn.exists(":" .. c), c)
   end
 end)

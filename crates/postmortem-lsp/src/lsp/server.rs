@@ -335,7 +335,18 @@ impl LanguageServer for Backend {
         {
             let mut st = self.state();
             st.encoding = enc;
-            st.pull_diagnostics = td.and_then(|t| t.diagnostic.as_ref()).is_some();
+            // Pull diagnostics only from clients that can be told to pull
+            // again (`workspace/diagnostic/refresh`): a saved input file or
+            // Claude's wording review changes diagnostics without an edit of
+            // the document. Neovim 0.12 pulls but has no refresh support, so
+            // it gets pushed diagnostics.
+            let refresh = caps
+                .workspace
+                .as_ref()
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false);
+            st.pull_diagnostics = refresh && td.and_then(|t| t.diagnostic.as_ref()).is_some();
             st.markdown = td
                 .and_then(|t| t.hover.as_ref())
                 .and_then(|h| h.content_format.as_ref())

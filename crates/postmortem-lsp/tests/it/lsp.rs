@@ -155,13 +155,37 @@ fn quick_fix_replaces_the_enum_value() {
 }
 
 #[test]
+fn a_client_that_pulls_but_cannot_be_told_to_pull_again_gets_pushed_diagnostics() {
+    // Neovim 0.12: `textDocument.diagnostic` without
+    // `workspace.diagnostics.refreshSupport`. A saved input file must still
+    // update the postmortem's diagnostics, so they are pushed.
+    let mut c = Client::in_process();
+    let ws = workspace("pull-norefresh", &[("report.md", "only one paragraph\n")]);
+    let init = c.initialize(
+        &ws,
+        &[],
+        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}},
+               "workspace": {"diagnostics": {"refreshSupport": false}}}),
+    );
+    assert!(
+        init["capabilities"]["diagnosticProvider"].is_null(),
+        "{init}"
+    );
+    let text = "incident_ref: INC-1\ninputs:\n  report: report.md\nroot_cause:\n  source: \"[report §2]\"\n";
+    let uri = c.open(&ws.join("postmortem.yaml"), text);
+    let d = c.diagnostics(&uri, 1);
+    assert!(d.iter().any(|d| d["code"] == "PM402"), "{d:?}");
+}
+
+#[test]
 fn pull_diagnostics_and_input_changes() {
     let mut c = Client::in_process();
     let ws = workspace("pull", &[("report.md", "only one paragraph\n")]);
     let init = c.initialize(
         &ws,
         &[],
-        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
+        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}},
+               "workspace": {"diagnostics": {"refreshSupport": true}}}),
     );
     assert!(init["capabilities"]["diagnosticProvider"].is_object());
     let text = "incident_ref: INC-1\ninputs:\n  report: report.md\nroot_cause:\n  source: \"[report §2]\"\n";

@@ -510,7 +510,8 @@ fn pull_diagnostics_merge_the_review_too() {
     let (mut c, uri) = session(
         &dir,
         &text,
-        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}),
+        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}},
+               "workspace": {"diagnostics": {"refreshSupport": true}}}),
     );
     let pull = |c: &mut Client| -> Vec<Value> {
         let r = c.request(

@@ -264,6 +264,7 @@ M.sending = {
   ["postmortem.draftSection"] = true,
   ["postmortem.draftMissing"] = true,
   ["postmortem.review"] = true,
+  ["postmortem.reviewWording"] = true,
 }
 
 --- Workspaces (client root folders) whose user chose "Always for this
@@ -301,6 +302,8 @@ function M.with_consent(client, bufnr, command, args, go)
   local preview = { uri = args.uri }
   if command == "postmortem.review" then
     preview.section = "verify"
+  elseif command == "postmortem.reviewWording" then
+    preview.wording = true
   elseif args.section then
     preview.section = args.section
   end
@@ -483,6 +486,13 @@ function M.render_split(format, bufnr, cb)
       cb(buf)
     end
   end)
+end
+
+--- `:PostmortemReviewWording`: asks Claude for a deeper reading of the
+--- blameless wording; its findings come back as diagnostics (source
+--- "postmortem-lsp (claude)", rewrites as code actions). Never edits.
+function M.review_wording(bufnr)
+  return M.exec("postmortem.reviewWording", nil, bufnr)
 end
 
 --- `:PostmortemLowConfidence`: the fields below H confidence, TODOs and action
