@@ -25,7 +25,7 @@ import { registerPreview } from "./preview";
 
 const SECRET_KEY = "postmortem.anthropicApiKey";
 /** Server commands that draft (run with cancellable notification progress). */
-const DRAFT_COMMANDS = ["postmortem.draftSection", "postmortem.draftMissing", "postmortem.review"];
+const DRAFT_COMMANDS = ["postmortem.draftSection", "postmortem.draftMissing", "postmortem.review", "postmortem.reviewWording"];
 const SHOW_LOW_CONFIDENCE = "postmortem.showLowConfidence";
 /** The server's preview of a draft request (the consent question and the body). */
 const WHAT_IS_SENT = "postmortem.whatIsSent";
@@ -186,6 +186,7 @@ async function askConsent(c: LanguageClient, command: string, arg: unknown): Pro
   const a = (arg ?? {}) as { uri?: string; section?: string };
   const previewArg: Record<string, unknown> = { uri: a.uri };
   if (command === "postmortem.review") previewArg.section = "verify";
+  else if (command === "postmortem.reviewWording") previewArg.wording = true;
   else if (a.section) previewArg.section = a.section;
   let p: WhatIsSent;
   try {
@@ -363,6 +364,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
     vscode.commands.registerCommand("postmortem-lsp.draftSection", draftSection),
     vscode.commands.registerCommand("postmortem-lsp.draftMissing", withUri((uri) => runDraft("postmortem.draftMissing", { uri }))),
     vscode.commands.registerCommand("postmortem-lsp.review", withUri((uri) => runDraft("postmortem.review", { uri }))),
+    vscode.commands.registerCommand("postmortem-lsp.reviewWording", withUri((uri) => runDraft("postmortem.reviewWording", { uri }))),
     vscode.commands.registerCommand("postmortem-lsp.showLowConfidence", withUri((uri) => showLowConfidence(uri))),
     vscode.commands.registerCommand("postmortem-lsp.setApiKey", setApiKey),
     vscode.commands.registerCommand("postmortem-lsp.newPostmortem", newPostmortem),

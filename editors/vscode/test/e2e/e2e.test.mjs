@@ -31,6 +31,14 @@ const KEY = "sk-ant-test-vscode-e2e-7d41";
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const TOKEN = "ghp_" + Array.from({ length: 36 }, () => ALNUM[Math.floor(Math.random() * ALNUM.length)]).join("");
 const DOC = "mistakes.postmortem.yaml";
+/** Claude's finding in the wording review (a phrase of why_5 in the example). */
+const WORDING_FINDING = {
+  path: "root_cause.five_whys[4].why_5",
+  quote: "People don't follow the process",
+  rule: "PM302",
+  reason: "This blames people instead of naming the missing guard.",
+  rewrite: "Nothing enforces the process",
+};
 const ARTIFACTS = env("PM_ARTIFACTS");
 const PATIENCE = 60_000;
 
@@ -130,6 +138,8 @@ before(async () => {
   script.replies[0].stream.delay_ms = 150;
   // The second draft trickles in for a minute: it is cancelled.
   script.replies.push({ stream: { text: "blameless_summary: never applied", delay_ms: 2000, delta_chars: 1 } });
+  // The wording review's answer: one finding on a phrase of the example.
+  script.replies.push({ stream: { text: JSON.stringify({ findings: [WORDING_FINDING] }) } });
   writeFileSync(join(tmp, "script.json"), JSON.stringify(script));
   record = join(tmp, "record.jsonl");
   fake = spawn(env("PM_FAKE"), ["--port", "0", "--script", join(tmp, "script.json"), "--record", record], {
@@ -542,4 +552,32 @@ step("Open Preview to the Side renders the postmortem, follows edits and jumps t
   // Leave the file as it was for the steps after this one.
   await page.keyboard.press("Control+Z");
   await page.keyboard.press("Control+Z");
+});
+
+step("Review blameless wording with Claude shows its finding as a problem and edits nothing", "10-wording.png", async () => {
+  await page.locator(".explorer-folders-view .monaco-list-row", { hasText: DOC }).first().click();
+  await page.locator(".tab", { hasText: DOC }).first().waitFor();
+  const before = readFileSync(join(ws, DOC), "utf8");
+  const sent = requests().length;
+  await palette("Postmortem: Review blameless wording with Claude");
+  // "Always for this workspace" was remembered: no question, one request.
+  await page
+    .locator(".notification-toast, .notifications-center .notification-list-item", { hasText: "Claude suggests rewording 1 phrase" })
+    .first()
+    .waitFor({ timeout: PATIENCE });
+  assert.equal(await page.locator(".notification-toast", { hasText: /secrets? redacted\) to / }).count(), 0, "asked again");
+  assert.equal(requests().length, sent + 1, "requests");
+  assert.ok(!JSON.stringify(requests().at(-1)).includes(TOKEN), "the token was sent");
+  // In the Problems panel, from its own source.
+  if (!(await page.locator(".markers-panel").isVisible())) await page.keyboard.press("Control+Shift+M");
+  // (The list is long and virtual: filter it to the finding.)
+  const filter = page.getByPlaceholder(/^Filter \(e\.g\. text/).first();
+  await filter.fill("blames people");
+  const row = page.locator(".markers-panel .monaco-list-row", { hasText: "blames people instead of naming the missing guard" }).first();
+  await row.waitFor({ timeout: PATIENCE });
+  assert.match(await row.innerText(), /postmortem-lsp \(claude\)/);
+  await shot("10-wording.png");
+  await filter.fill("");
+  assert.equal(readFileSync(join(ws, DOC), "utf8"), before, "the file changed");
+  assert.equal(await page.locator(`.tab.dirty[aria-label*="${DOC}"]`).count(), 0, "the document is dirty after the review");
 });

@@ -50,6 +50,7 @@ test("package.json declares the issue's commands, each registered by the extensi
     "postmortem-lsp.draftSection": "Postmortem: Draft section…",
     "postmortem-lsp.draftMissing": "Postmortem: Draft all missing sections",
     "postmortem-lsp.review": "Postmortem: Review with Claude",
+    "postmortem-lsp.reviewWording": "Postmortem: Review blameless wording with Claude",
     "postmortem-lsp.setApiKey": "Postmortem: Set Anthropic API key",
     "postmortem-lsp.newPostmortem": "Postmortem: New postmortem",
     "postmortem-lsp.restartServer": "Postmortem: Restart server",
@@ -67,7 +68,7 @@ test("package.json declares the issue's commands, each registered by the extensi
   const serverCommands = [...server.matchAll(/pub const CMD_\w+: &str = "([\w.]+)";/g)].map((m) => m[1]);
   assert.ok(serverCommands.includes("postmortem.draftSection"), `server commands: ${serverCommands}`);
   for (const c of serverCommands) assert.ok(!(c in titles), `${c} collides with a server command`);
-  for (const c of ["postmortem.draftSection", "postmortem.draftMissing", "postmortem.review", "postmortem.showLowConfidence", "postmortem.whatIsSent"]) {
+  for (const c of ["postmortem.draftSection", "postmortem.draftMissing", "postmortem.review", "postmortem.reviewWording", "postmortem.showLowConfidence", "postmortem.whatIsSent"]) {
     assert.ok(serverCommands.includes(c), `the server no longer has ${c}`);
     assert.ok(src.includes(`"${c}"`), `the extension does not handle ${c}`);
   }
