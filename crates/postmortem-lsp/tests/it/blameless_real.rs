@@ -5,18 +5,19 @@
 //!
 //! `cargo test -p postmortem-lsp --test it blameless_real -- --nocapture`
 //! prints the table per split (the tuning splits dev, tuning-r2 and fresh2 —
-//! each held out at its first run and tuned on after it; the held-out splits
-//! test and fresh3; all), per language and per rule. Misclassified sentences
-//! are listed for the tuning splits only (held out: set `BLAMELESS_SHOW_TEST=1`
-//! to list them too).
+//! each held out at its first run and tuned on after it; fresh3, held out at
+//! its first run in round 4 and then fixed post hoc; the held-out split test;
+//! all), per language and per rule. Misclassified sentences are listed for
+//! every split but test (held out: set `BLAMELESS_SHOW_TEST=1` to list it too).
 //!
 //! Fails when, on the tuning splits, precision < 0.95 or recall < 0.85 in
 //! either language, or a rule with at least 5 positives in a language has
 //! recall < 0.75 there (the issue-14 targets); or when a held-out split falls
 //! below its regression floor per language: test (precision 0.85, recall
-//! 0.70, set under its first measurement) and fresh3 (set under its first
-//! run, which docs/blameless.md records). The held-out figures are reported,
-//! not tuned.
+//! 0.70, set under its first measurement), or fresh3 below its floor
+//! (precision 0.90, recall 0.90, set under its figures after the post-hoc
+//! fixes; its first, held-out run is recorded in docs/blameless.md). The
+//! held-out figures are reported, not tuned.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -38,8 +39,12 @@ const TUNING: [&str; 3] = ["dev", "tuning-r2", "fresh2"];
 /// Split never tuned on: `test` (round 1).
 const HELD_OUT: [&str; 1] = ["test"];
 /// Round 4's fresh batch: labelled and committed before its first run, after
-/// the rules were frozen; held out.
-const FRESH: [&str; 1] = ["fresh3"];
+/// the rules were frozen; measured once as held out, then tuned on by pattern
+/// family (post hoc).
+const POST_HOC: [&str; 1] = ["fresh3"];
+/// Regression floor on `fresh3`, under its figures after the post-hoc fixes.
+const POST_HOC_MIN_PRECISION: f64 = 0.90;
+const POST_HOC_MIN_RECALL: f64 = 0.90;
 
 struct Row {
     line: usize,
@@ -83,8 +88,8 @@ fn load_rows() -> Vec<Row> {
             i + 1
         );
         assert!(
-            TUNING.contains(&split) || HELD_OUT.contains(&split) || FRESH.contains(&split),
-            "real.tsv:{}: split must be one of {TUNING:?}, {FRESH:?} or {HELD_OUT:?}",
+            TUNING.contains(&split) || HELD_OUT.contains(&split) || POST_HOC.contains(&split),
+            "real.tsv:{}: split must be one of {TUNING:?}, {POST_HOC:?} or {HELD_OUT:?}",
             i + 1
         );
         let expected: BTreeSet<String> = codes
@@ -179,14 +184,14 @@ fn blameless_real_corpus_precision_and_recall() {
     );
     let count = |split: &str| rows.iter().filter(|r| r.split == split).count();
     println!(
-        "\nreal blameless corpus: {} sentences ({} English, {zh} 繁體中文; tuning: {} dev, {} tuning-r2, {} fresh2; held out: {} test, {} fresh3)",
+        "\nreal blameless corpus: {} sentences ({} English, {zh} 繁體中文; tuning: {} dev, {} tuning-r2, {} fresh2; {} fresh3 (held out at its first run, then tuned on); held out: {} test)",
         rows.len(),
         rows.len() - zh,
         count("dev"),
         count("tuning-r2"),
         count("fresh2"),
-        count("test"),
         count("fresh3"),
+        count("test"),
     );
     let show_test = std::env::var_os("BLAMELESS_SHOW_TEST").is_some();
     let mut failures = Vec::new();
@@ -196,7 +201,7 @@ fn blameless_real_corpus_precision_and_recall() {
         ("fresh2", &["fresh2"]),
         ("tuning (dev + tuning-r2 + fresh2)", &TUNING),
         ("test", &HELD_OUT),
-        ("fresh3", &FRESH),
+        ("fresh3", &POST_HOC),
     ];
     let all_splits = ["dev", "tuning-r2", "fresh2", "test", "fresh3"];
     let groups = groups.into_iter().chain([("all", &all_splits[..])]);
@@ -209,9 +214,7 @@ fn blameless_real_corpus_precision_and_recall() {
                 continue;
             }
             let all = print_table(&format!("{name} · {lang}"), n, &counts);
-            let held_out = splits
-                .iter()
-                .all(|s| HELD_OUT.contains(s) || FRESH.contains(s));
+            let held_out = splits.iter().all(|s| HELD_OUT.contains(s));
             let single = splits.len() == 1;
             if single && (!held_out || show_test) && !errors.is_empty() {
                 println!("misclassified:\n{}", errors.join("\n"));
@@ -235,6 +238,14 @@ fn blameless_real_corpus_precision_and_recall() {
             {
                 failures.push(format!(
                     "held-out {name} {lang}: precision {:.3}, recall {:.3} (floor {HELD_OUT_MIN_PRECISION} / {HELD_OUT_MIN_RECALL})",
+                    all.precision(),
+                    all.recall()
+                ));
+            } else if splits == POST_HOC
+                && (all.precision() < POST_HOC_MIN_PRECISION || all.recall() < POST_HOC_MIN_RECALL)
+            {
+                failures.push(format!(
+                    "{name} {lang}: precision {:.3}, recall {:.3} (floor {POST_HOC_MIN_PRECISION} / {POST_HOC_MIN_RECALL})",
                     all.precision(),
                     all.recall()
                 ));
