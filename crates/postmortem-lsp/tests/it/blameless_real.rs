@@ -4,18 +4,20 @@
 //! checker was first run on them and kept apart from `corpus.tsv`.
 //!
 //! `cargo test -p postmortem-lsp --test it blameless_real -- --nocapture`
-//! prints the table per split (the tuning splits dev and tuning-r2; fresh2,
-//! held out at its first run and tuned on after it; the held-out split test;
+//! prints the table per split (the tuning splits dev, tuning-r2 and fresh2 —
+//! each held out at its first run and tuned on after it; fresh3, held out at
+//! its first run in round 4 and then fixed post hoc; the held-out split test;
 //! all), per language and per rule. Misclassified sentences are listed for
 //! every split but test (held out: set `BLAMELESS_SHOW_TEST=1` to list it too).
 //!
 //! Fails when, on the tuning splits, precision < 0.95 or recall < 0.85 in
 //! either language, or a rule with at least 5 positives in a language has
-//! recall < 0.75 there (the issue-14 targets); or when a split falls below its
-//! regression floor per language: test (precision 0.85, recall 0.70, set under
-//! its first measurement) and fresh2 (precision 0.90, recall 0.80, set under
-//! its figures after the post-hoc fixes; its first, held-out run is recorded
-//! in docs/blameless.md). The held-out figures are reported, not tuned.
+//! recall < 0.75 there (the issue-14 targets); or when a held-out split falls
+//! below its regression floor per language: test (precision 0.85, recall
+//! 0.70, set under its first measurement), or fresh3 below its floor
+//! (precision 0.90, recall 0.90, set under its figures after the post-hoc
+//! fixes; its first, held-out run is recorded in docs/blameless.md). The
+//! held-out figures are reported, not tuned.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -30,17 +32,19 @@ const MIN_RULE_RECALL: f64 = 0.75;
 /// Regression floor on the held-out split (not a target).
 const HELD_OUT_MIN_PRECISION: f64 = 0.85;
 const HELD_OUT_MIN_RECALL: f64 = 0.70;
-/// Splits the checker is developed on: `dev` (round 1) and `tuning-r2` (the
-/// round-2 held-out batch, measured once and then folded into tuning).
-const TUNING: [&str; 2] = ["dev", "tuning-r2"];
+/// Splits the checker is developed on: `dev` (round 1), `tuning-r2` and
+/// `fresh2` (the round-2 and round-3 held-out batches, each measured once and
+/// then folded into tuning).
+const TUNING: [&str; 3] = ["dev", "tuning-r2", "fresh2"];
 /// Split never tuned on: `test` (round 1).
 const HELD_OUT: [&str; 1] = ["test"];
-/// Round 3's fresh batch: labelled and committed before its first run,
-/// measured once as held out, then tuned on by pattern family (post hoc).
-const POST_HOC: [&str; 1] = ["fresh2"];
-/// Regression floor on `fresh2`, under its figures after the post-hoc fixes.
+/// Round 4's fresh batch: labelled and committed before its first run, after
+/// the rules were frozen; measured once as held out, then tuned on by pattern
+/// family (post hoc).
+const POST_HOC: [&str; 1] = ["fresh3"];
+/// Regression floor on `fresh3`, under its figures after the post-hoc fixes.
 const POST_HOC_MIN_PRECISION: f64 = 0.90;
-const POST_HOC_MIN_RECALL: f64 = 0.80;
+const POST_HOC_MIN_RECALL: f64 = 0.90;
 
 struct Row {
     line: usize,
@@ -180,24 +184,26 @@ fn blameless_real_corpus_precision_and_recall() {
     );
     let count = |split: &str| rows.iter().filter(|r| r.split == split).count();
     println!(
-        "\nreal blameless corpus: {} sentences ({} English, {zh} 繁體中文; tuning: {} dev, {} tuning-r2; {} fresh2 (held out at its first run, then tuned on); held out: {} test)",
+        "\nreal blameless corpus: {} sentences ({} English, {zh} 繁體中文; tuning: {} dev, {} tuning-r2, {} fresh2; {} fresh3 (held out at its first run, then tuned on); held out: {} test)",
         rows.len(),
         rows.len() - zh,
         count("dev"),
         count("tuning-r2"),
         count("fresh2"),
+        count("fresh3"),
         count("test"),
     );
     let show_test = std::env::var_os("BLAMELESS_SHOW_TEST").is_some();
     let mut failures = Vec::new();
-    let groups: [(&str, &[&str]); 5] = [
+    let groups: [(&str, &[&str]); 6] = [
         ("dev", &["dev"]),
         ("tuning-r2", &["tuning-r2"]),
-        ("tuning (dev + tuning-r2)", &TUNING),
-        ("fresh2", &POST_HOC),
+        ("fresh2", &["fresh2"]),
+        ("tuning (dev + tuning-r2 + fresh2)", &TUNING),
         ("test", &HELD_OUT),
+        ("fresh3", &POST_HOC),
     ];
-    let all_splits = ["dev", "tuning-r2", "fresh2", "test"];
+    let all_splits = ["dev", "tuning-r2", "fresh2", "test", "fresh3"];
     let groups = groups.into_iter().chain([("all", &all_splits[..])]);
     for (name, splits) in groups {
         for (lang, chinese) in [("English", false), ("繁體中文", true)] {
@@ -227,7 +233,7 @@ fn blameless_real_corpus_precision_and_recall() {
                         failures.push(format!("tuning {lang} {rule}: recall {:.3}", c.recall()));
                     }
                 }
-            } else if held_out
+            } else if splits == HELD_OUT
                 && (all.precision() < HELD_OUT_MIN_PRECISION || all.recall() < HELD_OUT_MIN_RECALL)
             {
                 failures.push(format!(

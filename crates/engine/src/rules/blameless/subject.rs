@@ -107,6 +107,10 @@ const PERSON_WORDS: &[&str] = &[
     "director",
     "supervisor",
     "intern",
+    // seniority used as a noun ("a junior was running …"); after fresh3
+    "junior",
+    "trainee",
+    "newbie",
     "hire",
     "newcomer",
     "contractor",
