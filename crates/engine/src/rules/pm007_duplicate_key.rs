@@ -34,30 +34,50 @@ impl Rule for DuplicateKey {
         &Self::META
     }
     fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        fn go(n: &Node, path: &str, cx: &Context, out: &mut Vec<Diagnostic>) {
+        /// A step of the path to a node: a key or a list index. The path is
+        /// spelled out only for a duplicate (this rule walks every node on
+        /// every keystroke).
+        enum Step<'a> {
+            Key(&'a str),
+            Index(usize),
+        }
+        fn spell(steps: &[Step]) -> String {
+            let mut path = String::new();
+            for s in steps {
+                match s {
+                    Step::Key(k) => path = crate::query::join(&path, k),
+                    Step::Index(i) => path.push_str(&format!("[{i}]")),
+                }
+            }
+            path
+        }
+        fn go<'a>(n: &'a Node, steps: &mut Vec<Step<'a>>, cx: &Context, out: &mut Vec<Diagnostic>) {
             match &n.value {
                 Value::Map(pairs) => {
                     for (i, p) in pairs.iter().enumerate() {
                         let key = &p.key.value;
+                        steps.push(Step::Key(key));
                         if pairs[..i].iter().any(|q| &q.key.value == key) {
-                            let at = crate::query::join(path, key);
-                            out.push(Diagnostic::new(DuplicateKey::META.code, DuplicateKey::META.default_severity, p.key.span.clone(), at, crate::tr!(cx, "`{key}` appears twice here; YAML keeps only one of them. Merge the two entries.", "`{key}` 在此重複出現;YAML 只會保留其中一個。請合併兩筆內容。")));
+                            out.push(Diagnostic::new(DuplicateKey::META.code, DuplicateKey::META.default_severity, p.key.span.clone(), spell(steps), crate::tr!(cx, "`{key}` appears twice here; YAML keeps only one of them. Merge the two entries.", "`{key}` 在此重複出現;YAML 只會保留其中一個。請合併兩筆內容。")));
                         }
                         if let Some(v) = &p.value {
-                            go(v, &crate::query::join(path, key), cx, out);
+                            go(v, steps, cx, out);
                         }
+                        steps.pop();
                     }
                 }
                 Value::Seq(items) => {
                     for (i, it) in items.iter().enumerate() {
-                        go(it, &format!("{path}[{i}]"), cx, out);
+                        steps.push(Step::Index(i));
+                        go(it, steps, cx, out);
+                        steps.pop();
                     }
                 }
                 _ => {}
             }
         }
         if let Some(root) = cx.root {
-            go(root, "", cx, out);
+            go(root, &mut Vec::new(), cx, out);
         }
     }
 }
