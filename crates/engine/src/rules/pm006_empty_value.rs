@@ -48,14 +48,15 @@ impl Rule for EmptyValue {
                 return;
             };
             for f in fields.iter().filter(|f| f.required) {
-                let fs = crate::query::join(spath, f.name);
-                if owned_by_specific_rule(&fs) || COUNTED.contains(&fs.as_str()) {
-                    continue;
-                }
+                // the cheap test first: most values are not empty
                 let Some(pair) = node.pair(f.name) else {
                     continue;
                 };
                 if !is_empty(pair.value.as_ref()) {
+                    continue;
+                }
+                let fs = crate::query::join(spath, f.name);
+                if owned_by_specific_rule(&fs) || COUNTED.contains(&fs.as_str()) {
                     continue;
                 }
                 let at = crate::query::join(path, f.name);
