@@ -21,6 +21,7 @@ pub mod fixes;
 pub mod i18n;
 pub mod ide;
 pub mod inputs;
+pub(crate) mod literals;
 pub mod privacy;
 pub mod query;
 pub mod rules;

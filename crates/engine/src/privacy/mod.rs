@@ -133,10 +133,35 @@ enum Target {
 
 struct Allow {
     target: Target,
-    regexes: Vec<Regex>,
+    /// Compiled on first use, as the rules are: an allow-list is only
+    /// consulted once its rule found something.
+    regexes: Vec<LazyRegex>,
     stopwords: Vec<String>,
-    paths: Vec<Regex>,
+    paths: Vec<LazyRegex>,
     and: bool,
+}
+
+/// A rule-file regex compiled the first time it is needed (`None` if it
+/// does not compile; a test proves they all do).
+struct LazyRegex {
+    pattern: String,
+    cell: std::sync::OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    fn new(pattern: &str) -> LazyRegex {
+        LazyRegex {
+            pattern: pattern.to_string(),
+            cell: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        self.cell
+            .get_or_init(|| compile(&self.pattern).ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(text))
+    }
 }
 
 struct Rule {
@@ -149,6 +174,10 @@ struct Rule {
     /// test (`every_rule_compiles`).
     pattern: String,
     regex: std::sync::OnceLock<Option<Regex>>,
+    /// Literals one of which every match contains (from the pattern, on
+    /// first use): a region without any cannot match, so the regex is
+    /// neither compiled nor run there. `None` inside: no such literals.
+    gate: std::sync::OnceLock<Option<AhoCorasick>>,
     secret_group: usize,
     entropy: f64,
     /// Indexes into [`RuleSet::keywords`]; empty = always runs.
@@ -167,6 +196,18 @@ impl Rule {
         self.regex
             .get_or_init(|| compile(&self.pattern).ok())
             .as_ref()
+    }
+
+    /// Whether `region` can hold a match (by the rule's required literals).
+    fn may_match(&self, region: &str) -> bool {
+        let gate = self.gate.get_or_init(|| {
+            let lits = crate::literals::required(&go_to_rust(&self.pattern), false).ok()??;
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(&lits)
+                .ok()
+        });
+        gate.as_ref().is_none_or(|g| g.is_match(region))
     }
 }
 
@@ -286,8 +327,9 @@ fn compile(p: &str) -> Result<Regex, String> {
 }
 
 fn allow_from(raw: RawAllow) -> Result<Allow, String> {
-    let compile_all =
-        |v: Vec<String>| -> Result<Vec<Regex>, String> { v.iter().map(|r| compile(r)).collect() };
+    let compile_all = |v: Vec<String>| -> Result<Vec<LazyRegex>, String> {
+        Ok(v.iter().map(|r| LazyRegex::new(r)).collect())
+    };
     Ok(Allow {
         target: match raw.regex_target.as_str() {
             "match" => Target::Match,
@@ -334,6 +376,7 @@ fn load(files: &[&str]) -> Result<RuleSet, String> {
                 luhn: r.check == "luhn",
                 pattern: re.clone(),
                 regex: std::sync::OnceLock::new(),
+                gate: std::sync::OnceLock::new(),
                 secret_group: r.secret_group,
                 entropy: r.entropy,
                 keywords: ks,
@@ -497,7 +540,7 @@ impl Redactor {
                     continue;
                 }
             }
-            let regions = if r.keywords.is_empty() || r.multiline {
+            let mut regions = if r.keywords.is_empty() || r.multiline {
                 std::iter::once(0..text.len()).collect::<Vec<_>>()
             } else {
                 keyword_lines(
@@ -505,6 +548,10 @@ impl Redactor {
                     r.keywords.iter().flat_map(|&k| hits[k].iter().copied()),
                 )
             };
+            regions.retain(|reg| r.may_match(&text[reg.clone()]));
+            if regions.is_empty() {
+                continue;
+            }
             let Some(regex) = r.compiled() else { continue };
             for region in regions {
                 let base = region.start;

@@ -292,5 +292,59 @@ fn every_rule_compiles() {
             "rule {} does not compile",
             r.id
         );
+        for a in &r.allow {
+            for x in a.regexes.iter().chain(&a.paths) {
+                assert!(
+                    super::compile(&x.pattern).is_ok(),
+                    "{}: {}",
+                    r.id,
+                    x.pattern
+                );
+            }
+        }
+        assert!(
+            crate::literals::required(&super::go_to_rust(&r.pattern), false).is_ok(),
+            "rule {} does not parse",
+            r.id
+        );
     }
+    for a in &set.global {
+        for x in a.regexes.iter().chain(&a.paths) {
+            assert!(super::compile(&x.pattern).is_ok(), "{}", x.pattern);
+        }
+    }
+}
+
+/// A rule's regex runs only where one of its required literals occurs:
+/// every rule that finds its sample secret still does with the gate, and
+/// the gate turns away text without the literals.
+#[test]
+fn literal_gate_keeps_matches() {
+    let set = super::RULES.as_ref().expect("rules load");
+    let authress = set
+        .rules
+        .iter()
+        .find(|r| r.id == "authress-service-client-access-key")
+        .expect("rule");
+    // the keyword `ext_` occurs, the literal `.acc_`/`.acc-` does not
+    assert!(!authress.may_match("next_step = 42"));
+    assert!(authress.may_match("ext_abcde.abcd.ACC_x"));
+    // every match of every rule in the generated secrets holds a literal
+    let mut texts = Vec::new();
+    for seed in 100..110 {
+        let mut g = Gen::new(seed);
+        texts.extend(issue_eight(&mut g).into_iter().map(|p| p.text));
+        texts.extend(more_formats(&mut g).into_iter().map(|(_, t)| t));
+    }
+    let mut checked = 0;
+    for r in &set.rules {
+        let Some(re) = r.compiled() else { continue };
+        for text in &texts {
+            for m in re.find_iter(text) {
+                checked += 1;
+                assert!(r.may_match(m.as_str()), "{} dropped {:?}", r.id, m.as_str());
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
 }

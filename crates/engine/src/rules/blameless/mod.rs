@@ -222,7 +222,7 @@ pub fn check_text(text: &str, kind: FieldKind, people: &People) -> Vec<Finding> 
     }
     let mut starts: Option<Vec<usize>> = None;
     let mut measurable: Option<bool> = None;
-    for e in phrase_entries() {
+    for e in phrases::candidates(&masked) {
         if !e.applies_to(kind) {
             continue;
         }

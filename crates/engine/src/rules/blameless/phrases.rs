@@ -27,6 +27,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
@@ -60,7 +61,11 @@ pub struct PhraseEntry {
     pub rewrite: Option<String>,
     /// The replacement in the other language, for mixed-language text.
     pub rewrite_other: Option<String>,
-    pub(crate) regex: Regex,
+    /// Compiled the first time a text holds one of the pattern's required
+    /// prefixes (see [`candidates`]): most phrases never occur in a given
+    /// postmortem, and each compiled regex, with its search cache, costs
+    /// memory.
+    pub(crate) regex: LazyRegex,
     /// Compiled on first use: most `unless` patterns are only needed once
     /// their phrase matched, and each compiled regex costs memory.
     pub(crate) unless: Option<LazyRegex>,
@@ -91,7 +96,24 @@ impl Clone for LazyRegex {
     }
 }
 
+impl std::ops::Deref for LazyRegex {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.get()
+    }
+}
+
 impl LazyRegex {
+    fn new(source: &str, case_sensitive: bool, ascii: bool) -> Self {
+        LazyRegex {
+            source: source.to_string(),
+            case_sensitive,
+            ascii,
+            cell: OnceLock::new(),
+        }
+    }
+
     pub(crate) fn get(&self) -> &Regex {
         self.cell.get_or_init(|| {
             build(&self.source, self.case_sensitive, self.ascii)
@@ -241,13 +263,11 @@ fn compile(raw: RawEntry, lang: Lang) -> Result<PhraseEntry, String> {
         .map(|(c, _)| *c)
         .find(|c| *c == raw.rule)
         .ok_or_else(|| format!("unknown rule `{}`", raw.rule))?;
-    let regex = build(&raw.pattern, raw.case_sensitive, lang == Lang::En)?;
-    let unless = raw.unless.as_deref().map(|u| LazyRegex {
-        source: u.to_string(),
-        case_sensitive: raw.case_sensitive,
-        ascii: lang == Lang::En,
-        cell: OnceLock::new(),
-    });
+    let regex = LazyRegex::new(&raw.pattern, raw.case_sensitive, lang == Lang::En);
+    let unless = raw
+        .unless
+        .as_deref()
+        .map(|u| LazyRegex::new(u, raw.case_sensitive, lang == Lang::En));
     let subject = match raw.subject.as_deref() {
         None => SubjectMode::Any,
         Some(s) => SubjectMode::parse(s).ok_or_else(|| format!("unknown subject mode `{s}`"))?,
@@ -296,23 +316,99 @@ fn compile(raw: RawEntry, lang: Lang) -> Result<PhraseEntry, String> {
     })
 }
 
+/// Literals one of which every match of `p` contains, ASCII lower-cased
+/// (see [`crate::literals::required`]); `None` when there is no such set. Also
+/// checks that the pattern parses.
+fn required_prefixes(
+    p: &str,
+    case_sensitive: bool,
+    ascii: bool,
+) -> Result<Option<Vec<Vec<u8>>>, String> {
+    crate::literals::required(&ascii_classes(p, ascii), !case_sensitive)
+}
+
+/// Which phrase entries can match a text: one pass of a case-insensitive
+/// Aho–Corasick automaton over every entry's required prefixes, instead of
+/// running each entry's regex (and building its search cache) on every text.
+struct Gate {
+    /// The distinct prefixes of all entries; `None` when no entry has any.
+    finder: Option<AhoCorasick>,
+    /// For each prefix of `finder`, the entries it admits.
+    owners: Vec<Vec<usize>>,
+    /// Entries without required prefixes: always run.
+    always: Vec<bool>,
+}
+
+impl Gate {
+    fn new(prefixes: &[Option<Vec<Vec<u8>>>]) -> Gate {
+        let mut lits: Vec<Vec<u8>> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut index: std::collections::HashMap<Vec<u8>, usize> = Default::default();
+        for (i, p) in prefixes.iter().enumerate() {
+            for l in p.iter().flatten() {
+                let n = *index.entry(l.clone()).or_insert_with(|| {
+                    lits.push(l.clone());
+                    owners.push(Vec::new());
+                    lits.len() - 1
+                });
+                if owners[n].last() != Some(&i) {
+                    owners[n].push(i);
+                }
+            }
+        }
+        let finder = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(&lits)
+            .ok();
+        let always = prefixes
+            .iter()
+            .map(|p| p.is_none() || finder.is_none())
+            .collect();
+        Gate {
+            finder,
+            owners,
+            always,
+        }
+    }
+
+    fn candidates(&self, text: &str) -> Vec<bool> {
+        let mut c = self.always.clone();
+        if let Some(f) = &self.finder {
+            for m in f.find_overlapping_iter(text) {
+                for &i in &self.owners[m.pattern().as_usize()] {
+                    c[i] = true;
+                }
+            }
+        }
+        c
+    }
+}
+
 struct Compiled {
     entries: Vec<PhraseEntry>,
     errors: Vec<String>,
+    gate: Gate,
 }
 
 fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
         let mut entries = Vec::new();
+        let mut prefixes = Vec::new();
         let mut errors = Vec::new();
         for (file, src, lang) in [("en.toml", EN, Lang::En), ("zh-TW.toml", ZH_TW, Lang::ZhTw)] {
             match toml::from_str::<RawFile>(src) {
                 Ok(f) => {
                     for (n, raw) in f.phrase.into_iter().enumerate() {
                         let pat = raw.pattern.clone();
-                        match compile(raw, lang) {
-                            Ok(e) => entries.push(e),
+                        let pre = required_prefixes(&pat, raw.case_sensitive, lang == Lang::En);
+                        match pre.and_then(|pre| Ok((pre, compile(raw, lang)?))) {
+                            Ok((pre, e)) => {
+                                prefixes.push(pre);
+                                entries.push(e);
+                            }
                             Err(e) => errors.push(format!("{file} entry {} (`{pat}`): {e}", n + 1)),
                         }
                     }
@@ -320,13 +416,30 @@ fn compiled() -> &'static Compiled {
                 Err(e) => errors.push(format!("{file}: {e}")),
             }
         }
-        Compiled { entries, errors }
+        let gate = Gate::new(&prefixes);
+        Compiled {
+            entries,
+            errors,
+            gate,
+        }
     })
 }
 
 /// Every phrase entry of both lists, compiled (for checks, docs and hovers).
 pub fn phrase_entries() -> &'static [PhraseEntry] {
     &compiled().entries
+}
+
+/// The phrase entries that can match `text`, in list order: those whose
+/// required prefixes occur in it, and those without any. The others cannot
+/// match, so their regexes need not run (nor be compiled).
+pub(crate) fn candidates(text: &str) -> impl Iterator<Item = &'static PhraseEntry> {
+    let c = compiled();
+    let admitted = c.gate.candidates(text);
+    c.entries
+        .iter()
+        .zip(admitted)
+        .filter_map(|(e, ok)| ok.then_some(e))
 }
 
 /// Entries that failed to parse or compile (empty when the lists are sound;
@@ -357,7 +470,10 @@ mod tests {
                 e.pattern
             );
             assert!(!e.kinds.is_empty(), "{}", e.pattern);
-            // `unless` is compiled lazily at run time; here every one must compile
+            // patterns and `unless` are compiled lazily at run time; here every one must compile
+            if let Err(err) = build(&e.regex.source, e.regex.case_sensitive, e.regex.ascii) {
+                panic!("`{}`: {err}", e.pattern);
+            }
             if let Some(u) = &e.unless {
                 if let Err(err) = build(&u.source, u.case_sensitive, u.ascii) {
                     panic!("unless of `{}`: {err}", e.pattern);
@@ -370,6 +486,129 @@ mod tests {
             assert!(
                 entries.iter().any(|e| e.rule == *code),
                 "no phrase for {code}"
+            );
+        }
+    }
+
+    /// The gate never drops an entry whose regex matches: every entry,
+    /// on text made to hold a match of it (the corpora test the same on
+    /// real sentences), in upper, lower and mixed case.
+    #[test]
+    fn gate_keeps_every_matching_entry() {
+        let entries = phrase_entries();
+        let samples = [
+            "We should have paged the owner sooner; the engineer failed to check the dashboard.",
+            "Alice's carelessness caused the outage. He forgot to run the migration. Human error.",
+            "Be more careful. Remember to double-check. Improve monitoring. Investigate the issue.",
+            "THE ENGINEER SHOULD HAVE KNOWN BETTER AND OBVIOUSLY IGNORED THE ALERT.",
+            "值班工程師應該要更小心，他疏忽了告警，因為人為疏失導致事故。加強監控。提高警覺。",
+            "如果當時有檢查就不會發生。負責人沒有注意到。請大家多注意。",
+            "Make sure to be careful next time; we will try to improve alerting and review things.",
+            "It was a stupid mistake made by a sloppy deploy, simply a lack of attention.",
+        ];
+        let mut checked = 0;
+        for text in samples {
+            for t in [text.to_string(), text.to_lowercase(), text.to_uppercase()] {
+                let admitted: Vec<*const PhraseEntry> =
+                    candidates(&t).map(|e| e as *const _).collect();
+                for e in entries {
+                    if e.regex.is_match(&t) {
+                        checked += 1;
+                        assert!(
+                            admitted.contains(&(e as *const _)),
+                            "gate dropped `{}` on {t:?}",
+                            e.pattern
+                        );
+                    }
+                }
+            }
+        }
+        assert!(checked > 20, "only {checked} matches in the samples");
+        // and it does drop entries that cannot match
+        assert!(candidates("The p99 latency rose to 2 s at 14:02.").count() < entries.len() / 2);
+    }
+
+    /// The same on every sentence of the two blameless corpora (the
+    /// integration tests' data): no entry whose regex matches is left out.
+    #[test]
+    fn gate_keeps_every_match_in_the_corpora() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../postmortem-lsp/tests/blameless/"
+        );
+        let entries = phrase_entries();
+        let (mut sentences, mut matches) = (0, 0);
+        for file in ["corpus.tsv", "real.tsv"] {
+            let path = format!("{dir}{file}");
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            for line in text
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            {
+                let raw = line.rsplit('\t').next().unwrap_or(line);
+                for t in [raw.to_string(), super::super::quotes::mask(raw)] {
+                    sentences += 1;
+                    let admitted: Vec<*const PhraseEntry> =
+                        candidates(&t).map(|e| e as *const _).collect();
+                    for e in entries.iter().filter(|e| e.regex.is_match(&t)) {
+                        matches += 1;
+                        assert!(
+                            admitted.contains(&(e as *const _)),
+                            "{file}: gate dropped `{}` on {t:?}",
+                            e.pattern
+                        );
+                    }
+                }
+            }
+        }
+        assert!(sentences > 1000 && matches > 500, "{sentences} / {matches}");
+    }
+
+    #[test]
+    fn required_literals_are_sound() {
+        let p = |s: &str, cs| required_prefixes(s, cs, true).unwrap();
+        assert_eq!(p("blame", true), Some(vec![b"blame".to_vec()]));
+        // case variants, lower-cased: the Kelvin sign stays a variant of `k`
+        let k = p("ok", false).unwrap_or_default();
+        assert!(k.contains(&b"ok".to_vec()), "{k:?}");
+        assert!(k.contains(&"o\u{212A}".as_bytes().to_vec()), "{k:?}");
+        assert!(!k.contains(&b"OK".to_vec()), "{k:?}");
+        // a literal inside the pattern when it can start anywhere
+        let inner = p(r"\w+ blamed", false).unwrap_or_default();
+        assert!(inner.iter().all(|l| b" blamed".starts_with(l)), "{inner:?}");
+        let alt = p(r"(?:we|you) (?:should|must)", false).unwrap_or_default();
+        assert!(!alt.is_empty(), "{alt:?}");
+        // no literal every match holds: no gate
+        assert_eq!(p(r"\w+", false), None);
+        assert_eq!(p(r"blame|\w+", false), None);
+        assert_eq!(p(r"(?:blame)?", false), None);
+        assert!(required_prefixes("(", false, true).is_err());
+        // every match holds one of the literals
+        let cases = [
+            (r"(?:the )?engineer", "The ENGINEER did", false),
+            (r"\bshould(?:n't)?\s+have\b", "we SHOULD have", false),
+            (
+                r"(?P<subj>[^，。]{1,12}?)(?P<hit>的錯)",
+                "這是他的錯",
+                false,
+            ),
+            (r"[!！]{2,}|[!！][?？]", "what！？", false),
+            (
+                r"(?:^|[.;]\s*)(?P<hit>just)\s+\w+ing\b",
+                "ok. Just restarting",
+                false,
+            ),
+            ("ask", "AS\u{212A} him", false),
+            ("(?-i:PIP)", "a PIP", false),
+        ];
+        for (pat, text, cs) in cases {
+            assert!(build(pat, cs, true).unwrap().is_match(text), "{pat}");
+            let lits = p(pat, cs).unwrap_or_else(|| panic!("no literals for {pat}"));
+            let hay = text.as_bytes().to_ascii_lowercase();
+            assert!(
+                lits.iter()
+                    .any(|l| hay.windows(l.len()).any(|w| w == l.as_slice())),
+                "{pat}: {lits:?} not in {text:?}"
             );
         }
     }
