@@ -183,15 +183,18 @@ fn reparse_equals_a_fresh_parse() {
             },
         )
         .unwrap_or_else(|e| panic!("{e}"));
-    // The fast path must carry most edits, or this test compares little.
+    // The fast path must carry many edits (42–52% in ten runs), or this test
+    // compares little.
     eprintln!(
         "{} of {} edits re-parsed one section, {} of them one list item",
         fast.get(),
         all.get(),
         items.get()
     );
+    // (5.4–8% of the edits in ten runs of 400 cases: the bound only says
+    // the list-item path is exercised, with room for the random spread.)
     assert!(
-        items.get() * 20 >= all.get(),
+        items.get() * 50 >= all.get(),
         "only {} list-item edits",
         items.get()
     );
