@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::common::corpus::{is_chinese, tally, Counts, RULES};
+use crate::common::corpus::{expected_codes, is_chinese, tally, Counts, RULES};
 use postmortem_engine::rules::blameless::{check_text, FieldKind, People};
 
 const MIN_POSITIVES: usize = 5;
@@ -60,20 +60,7 @@ fn load_corpus() -> Vec<Row> {
                 i + 1
             );
         };
-        let expected: BTreeSet<String> = expected
-            .split(',')
-            .map(str::trim)
-            .filter(|c| !c.is_empty() && *c != "-")
-            .map(String::from)
-            .collect();
-        for c in &expected {
-            assert!(
-                RULES.contains(&c.as_str()),
-                "{}:{}: unknown rule {c}",
-                path.display(),
-                i + 1
-            );
-        }
+        let expected = expected_codes(expected, &format!("{}:{}", path.display(), i + 1));
         rows.push(Row {
             line: i + 1,
             field: field.trim().to_string(),

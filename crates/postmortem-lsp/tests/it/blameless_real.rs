@@ -22,7 +22,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use crate::common::corpus::{is_chinese, tally, Counts, RULES};
+use crate::common::corpus::{expected_codes, is_chinese, tally, Counts, RULES};
 use postmortem_engine::rules::blameless::{check_text, FieldKind, People};
 
 const MIN_POSITIVES: usize = 5;
@@ -92,19 +92,7 @@ fn load_rows() -> Vec<Row> {
             "real.tsv:{}: split must be one of {TUNING:?}, {POST_HOC:?} or {HELD_OUT:?}",
             i + 1
         );
-        let expected: BTreeSet<String> = codes
-            .split(',')
-            .map(str::trim)
-            .filter(|c| !c.is_empty() && *c != "-")
-            .map(String::from)
-            .collect();
-        for c in &expected {
-            assert!(
-                RULES.contains(&c.as_str()),
-                "real.tsv:{}: unknown rule {c}",
-                i + 1
-            );
-        }
+        let expected = expected_codes(codes, &format!("real.tsv:{}", i + 1));
         rows.push(Row {
             line: i + 1,
             field: field.to_string(),

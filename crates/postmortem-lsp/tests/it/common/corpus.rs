@@ -8,6 +8,21 @@ use std::collections::BTreeSet;
 pub const RULES: [&str; 6] = ["PM301", "PM302", "PM303", "PM304", "PM305", "PM306"];
 
 /// A sentence is 繁體中文 when it holds at least four CJK ideographs.
+/// The rule codes of a corpus line's codes column (`PM302,PM305`, or `-` for
+/// none), each checked to be a blameless rule; `at` names the line in messages.
+pub fn expected_codes(codes: &str, at: &str) -> BTreeSet<String> {
+    let expected: BTreeSet<String> = codes
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && *c != "-")
+        .map(String::from)
+        .collect();
+    for c in &expected {
+        assert!(RULES.contains(&c.as_str()), "{at}: unknown rule {c}");
+    }
+    expected
+}
+
 pub fn is_chinese(s: &str) -> bool {
     s.chars()
         .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
