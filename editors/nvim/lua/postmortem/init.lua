@@ -337,6 +337,19 @@ function M.with_consent(client, bufnr, command, args, go)
   ask()
 end
 
+--- A response handler that shows an error as a notification, then calls
+--- `cb(err, result)` if given.
+local function reporting(cb)
+  return function(err, result)
+    if err then
+      vim.notify("postmortem: " .. (err.message or tostring(err)), vim.log.levels.ERROR)
+    end
+    if cb then
+      cb(err, result)
+    end
+  end
+end
+
 --- Runs a server command on the buffer; `cb(err, result)` when it returns.
 --- Commands that send to Claude ask for consent first.
 function M.exec(command, args, bufnr, cb)
@@ -351,14 +364,7 @@ function M.exec(command, args, bufnr, cb)
     end)
     return true
   end
-  client:request("workspace/executeCommand", { command = command, arguments = { args } }, function(err, result)
-    if err then
-      vim.notify("postmortem: " .. (err.message or tostring(err)), vim.log.levels.ERROR)
-    end
-    if cb then
-      cb(err, result)
-    end
-  end, b)
+  client:request("workspace/executeCommand", { command = command, arguments = { args } }, reporting(cb), b)
   return true
 end
 
@@ -418,14 +424,7 @@ function M.render(format, bufnr, cb)
     return false
   end
   local params = { textDocument = { uri = vim.uri_from_bufnr(b) }, format = format }
-  client:request("postmortem/render", params, function(err, result)
-    if err then
-      vim.notify("postmortem: " .. (err.message or tostring(err)), vim.log.levels.ERROR)
-    end
-    if cb then
-      cb(err, result)
-    end
-  end, b)
+  client:request("postmortem/render", params, reporting(cb), b)
   return true
 end
 
