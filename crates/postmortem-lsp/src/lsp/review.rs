@@ -22,7 +22,7 @@ use crate::syntax::Scalar;
 use crate::text::{Encoding, Span};
 use serde_json::json;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tower_lsp_server::ls_types::*;
 
 /// The `source` of every diagnostic from a review.
@@ -203,21 +203,6 @@ pub(crate) fn code_actions(st: &State, params: &CodeActionParams) -> Vec<CodeAct
     out
 }
 
-/// Waits (bounded) until the document's analysis includes every edit
-/// received so far.
-async fn settle(state: &Mutex<State>, uri: &Uri) {
-    let (mut rx, generation) = {
-        let st = d::lock(state);
-        let Some(doc) = st.docs.get(uri) else { return };
-        (doc.analyzed.subscribe(), doc.generation)
-    };
-    let _ = tokio::time::timeout(
-        std::time::Duration::from_secs(5),
-        rx.wait_for(|g| *g >= generation),
-    )
-    .await;
-}
-
 /// Runs the review for `ctx` (a spawned task of `postmortem.reviewWording`).
 pub(super) async fn run(ctx: Ctx) {
     let mut progress = Progress {
@@ -325,7 +310,7 @@ async fn review(
 
     // Stored against the document's analysis once it has caught up: only
     // findings whose value is still the text the review read.
-    settle(&ctx.state, &ctx.uri).await;
+    super::server::settle(&ctx.state, &ctx.uri).await;
     let (shown, publish, pull) = {
         let mut st = d::lock(&ctx.state);
         let (enc, pull) = (st.encoding, st.pull_diagnostics);

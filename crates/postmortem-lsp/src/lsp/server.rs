@@ -108,6 +108,17 @@ impl State {
     }
 }
 
+/// [`Backend::settle`] for tasks that hold the state but not the backend
+/// (a running draft or review).
+pub(crate) async fn settle(state: &Mutex<State>, uri: &Uri) {
+    let (mut rx, generation) = {
+        let st = state.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(doc) = st.docs.get(uri) else { return };
+        (doc.analyzed.subscribe(), doc.generation)
+    };
+    let _ = tokio::time::timeout(SETTLE, rx.wait_for(|g| *g >= generation)).await;
+}
+
 pub struct Backend {
     pub(crate) client: Client,
     pub(crate) state: Arc<Mutex<State>>,
@@ -215,12 +226,7 @@ impl Backend {
     /// received so far, so that a request after an edit sees that edit.
     /// Requests about other documents never wait for this one.
     pub(crate) async fn settle(&self, uri: &Uri) {
-        let (mut rx, generation) = {
-            let st = self.state();
-            let Some(doc) = st.docs.get(uri) else { return };
-            (doc.analyzed.subscribe(), doc.generation)
-        };
-        let _ = tokio::time::timeout(SETTLE, rx.wait_for(|g| *g >= generation)).await;
+        settle(&self.state, uri).await
     }
 
     /// Publishes (push mode) the diagnostics of a document.
