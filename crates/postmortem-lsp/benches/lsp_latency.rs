@@ -304,12 +304,19 @@ fn edit_latency(bin: &str, root: &Path, example: &str, big: &str) {
     );
     println!("|---|---|---|---|---|---|---|");
     let small = common::first_sections(example);
+    // PM_BENCH_EDITS: more edits per document, e.g. to profile the typing
+    // session with `perf record` through a PM_LSP_BIN wrapper.
+    let scale: usize = std::env::var("PM_BENCH_EDITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     for (label, text, edits) in [
         ("example, first sections", small, 400),
         ("example postmortem.yaml", example, 400),
         ("generated", big, 200),
     ] {
-        let (p50, p95, p99, rss, cpu) = session(bin, root, "postmortem.yaml", text, edits);
+        let (p50, p95, p99, rss, cpu) =
+            session(bin, root, "postmortem.yaml", text, edits * scale.max(1));
         println!(
             "| {label} | {} | {p50:.3} | {p95:.3} | {p99:.3} | {cpu:.0} | {:.1} |",
             text.lines().count(),
