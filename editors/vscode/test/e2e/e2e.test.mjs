@@ -105,8 +105,17 @@ function requests() {
     .map((l) => JSON.parse(l));
 }
 
+/** Resolves once no quick input (palette, quick pick) is showing. */
+async function quickInputClosed() {
+  await page.waitForFunction(() => {
+    const w = document.querySelector(".quick-input-widget");
+    return !w || getComputedStyle(w).display === "none";
+  });
+}
+
 /** Runs a command from the command palette by its title. */
 async function palette(title) {
+  await quickInputClosed();
   await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input");
   await input.waitFor({ state: "visible" });
@@ -465,9 +474,17 @@ step("Show low-confidence fields lists the code lens items in a quick pick", "06
   assert.match(text, /AI-002/, "the action item without owner");
   assert.match(text, /confidence below H/);
   await shot("06-low-confidence.png");
-  // Picking one moves the cursor there.
+  // Picking one moves the cursor there (the status bar names its line) and
+  // closes the pick. Both are waited for: the editor taking focus after the
+  // next step has opened the command palette would close the palette.
+  const line = readFileSync(join(ws, DOC), "utf8").split("\n").findIndex((l) => /id: AI-002\b/.test(l)) + 1;
+  assert.ok(line > 0, "AI-002 is in the document");
   await page.locator(".quick-input-list .monaco-list-row", { hasText: "AI-002" }).first().click();
-  await page.waitForFunction(() => /Ln \d+, Col \d+/.test(document.querySelector(".statusbar")?.textContent ?? ""));
+  await page.waitForFunction(
+    (ln) => new RegExp(`Ln ${ln}, Col \\d+`).test(document.querySelector(".statusbar")?.textContent ?? ""),
+    line,
+  );
+  await quickInputClosed();
 });
 
 step("New postmortem writes a skeleton and opens it", "07-new-postmortem.png", async () => {
