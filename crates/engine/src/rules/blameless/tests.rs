@@ -1215,3 +1215,355 @@ fn fresh3_post_hoc_findings_rewrite_toward_the_system_gap() {
         assert!(again.is_empty(), "{fixed}: {again:?}");
     }
 }
+
+// ─── Round 5: generalization by pattern family (frozen before fresh4) ──────
+// Every sentence here is written for the test (none is copied from a corpus):
+// each family in several subject / adverb / modal / negation variations.
+
+const W: FieldKind = FieldKind::WentWrong;
+const RC: FieldKind = FieldKind::RootCause;
+const A: FieldKind = FieldKind::Action;
+
+/// Round-5 families that must be found, in both languages.
+const ROUND5_POSITIVES: &[(&str, FieldKind, &str)] = &[
+    // 繁體中文 PM305: subject + 將/會/要/應/須/持續/全面/積極/立即 + vague verb, no end state
+    ("本公司將全面檢討作業流程。", A, "PM305"),
+    ("資訊處會持續強化系統監控。", A, "PM305"),
+    ("我們要積極提升服務品質。", A, "PM305"),
+    ("台電承諾將落實設備維護。", A, "PM305"),
+    ("各單位應確實落實檢查作業。", A, "PM305"),
+    ("持續追蹤後續改善情形。", A, "PM305"),
+    ("本案列入列管，持續追蹤辦理情形。", A, "PM305"),
+    ("將列管追蹤改善進度。", A, "PM305"),
+    ("研議建置備援機制。", A, "PM305"),
+    ("未來將審慎規劃系統升級時程。", A, "PM305"),
+    ("全面盤點老舊設備。", A, "PM305"),
+    ("強化與廠商的溝通協調機制。", A, "PM305"),
+    ("後續將密切觀察系統運作狀況。", A, "PM305"),
+    ("責成資訊部門儘速完成系統改善。", A, "PM305"),
+    ("本局將以更嚴謹的態度面對。", A, "PM305"),
+    ("務求系統穩定運作。", A, "PM305"),
+    ("積極督導業者改善。", A, "PM305"),
+    ("要求廠商限期改善。", A, "PM305"),
+    ("將與廠商研商解決方案。", A, "PM305"),
+    ("相關單位應正視此問題。", A, "PM305"),
+    ("立即檢討改進。", A, "PM305"),
+    ("避免重蹈覆轍。", A, "PM305"),
+    ("確保類似事件不再發生。", A, "PM305"),
+    ("將視情況適時調整。", A, "PM305"),
+    ("經濟部已要求台電全面檢討。", A, "PM305"),
+    ("中華電信表示，會盡力改善網路品質。", A, "PM305"),
+    ("營運單位須強化應變能力。", A, "PM305"),
+    ("主管機關將加強查核。", A, "PM305"),
+    ("要持續精進。", A, "PM305"),
+    ("宣示將提升韌性。", A, "PM305"),
+    // 繁體中文 PM304: aimed at people
+    ("加強人員訓練。", A, "PM304"),
+    ("強化員工資安意識。", A, "PM304"),
+    ("提升人員專業能力。", A, "PM304"),
+    ("加強同仁的專業知能。", A, "PM304"),
+    ("操作人員應嚴格遵守作業規範。", A, "PM304"),
+    ("值班人員須確實依標準作業程序操作。", A, "PM304"),
+    ("全體工程師重新受訓。", A, "PM304"),
+    ("將相關人員調職。", A, "PM304"),
+    ("工程師以後要記得先備份。", A, "PM304"),
+    ("對失職人員予以記過。", A, "PM304"),
+    ("依規定議處相關人員。", A, "PM304"),
+    ("將究責到底。", A, "PM304"),
+    ("約談相關人員。", A, "PM304"),
+    ("整飭工作紀律。", A, "PM304"),
+    ("扣減當事人年終獎金。", A, "PM304"),
+    ("落實人員考核。", A, "PM304"),
+    ("同仁日後應更加謹慎。", A, "PM304"),
+    ("請同仁提高警覺。", A, "PM304"),
+    ("再次提醒員工注意。", A, "PM304"),
+    ("加強人員管理。", A, "PM304"),
+    // 繁體中文 PM303: counterfactuals and hindsight
+    ("若能提早發現，就可以避免這次停電。", W, "PM303"),
+    ("如果當初有做好備援，就不會發生大規模停電。", W, "PM303"),
+    ("倘若當時即時通報，損失便可降低。", W, "PM303"),
+    ("這次事故本來可以避免。", W, "PM303"),
+    ("這是一起原本可以避免的事故。", W, "PM303"),
+    ("值班人員未及時通報。", W, "PM303"),
+    ("工程師未確實檢查設定。", W, "PM303"),
+    ("維運人員未即時發現異常。", W, "PM303"),
+    ("他沒有及時回報主管。", W, "PM303"),
+    ("當初就不該在尖峰時段上線。", W, "PM303"),
+    ("若早一步切換備援，就能縮短停電時間。", W, "PM303"),
+    ("早一點通報的話，影響就不會這麼大。", W, "PM303"),
+    ("當初若有做壓力測試，就能發現瓶頸。", W, "PM303"),
+    ("要是工程師有看一下 log，就會發現問題。", W, "PM303"),
+    ("只要多做一次檢查，就能避免停機。", W, "PM303"),
+    ("事故其實可以避免。", W, "PM303"),
+    ("承辦人員未善盡查核之責，致系統中斷。", W, "PM302"),
+    // 繁體中文 PM302: blame
+    ("員工誤觸緊急按鈕造成停機。", RC, "PM302"),
+    ("技術人員違規操作。", RC, "PM302"),
+    ("這次都是工程師惹的禍。", RC, "PM302"),
+    ("值班主管難辭其咎。", RC, "PM302"),
+    ("工程師誤刪資料庫。", RC, "PM302"),
+    ("施工人員誤挖電纜。", RC, "PM302"),
+    ("管理人員失職，導致停電。", RC, "PM302"),
+    ("人員素質低落。", RC, "PM302"),
+    ("員工未依規定操作，導致停電。", RC, "PM303"),
+    // 繁體中文 PM306: judgement
+    ("主管機關的處理態度顢頇。", W, "PM306"),
+    ("這種做法荒腔走板。", W, "PM306"),
+    ("工程師的決定令人匪夷所思。", W, "PM306"),
+    ("真是莫名其妙的決策。", W, "PM306"),
+    ("簡直豈有此理。", W, "PM306"),
+    ("這種錯誤實在可恥。", W, "PM306"),
+    ("令人氣憤的是，業者毫無作為。", W, "PM306"),
+    // English PM304: modal + verb anywhere in the clause
+    (
+        "The team needs to get better at reading dashboards.",
+        A,
+        "PM304",
+    ),
+    ("Engineers should learn how the failover works.", A, "PM304"),
+    (
+        "On-call engineers must familiarize themselves with the runbook.",
+        A,
+        "PM304",
+    ),
+    ("Engineers must follow the deploy checklist.", A, "PM304"),
+    ("Everyone should adhere to the change process.", A, "PM304"),
+    (
+        "On-call should keep a closer eye on the dashboards.",
+        A,
+        "PM304",
+    ),
+    (
+        "Each engineer must take ownership of their deploys.",
+        A,
+        "PM304",
+    ),
+    (
+        "Give feedback to the engineer who ran the script.",
+        A,
+        "PM304",
+    ),
+    ("Never skip the staging step.", A, "PM304"),
+    (
+        "Always double check the target cluster before running a migration.",
+        A,
+        "PM304",
+    ),
+    (
+        "We will make sure engineers read the release notes.",
+        A,
+        "PM304",
+    ),
+    ("Responders need to stick to the runbook.", A, "PM304"),
+    (
+        "The on-call engineer will be reminded to check the replica lag.",
+        A,
+        "PM304",
+    ),
+    (
+        "Developers have to think harder about edge cases.",
+        A,
+        "PM304",
+    ),
+    // English PM305: vague actions anywhere in the clause
+    ("Monitor the situation closely.", A, "PM305"),
+    ("Follow up with the vendor.", A, "PM305"),
+    ("Prevent recurrence of this issue.", A, "PM305"),
+    ("Mitigate the risk of similar outages.", A, "PM305"),
+    ("Harden the deployment process.", A, "PM305"),
+    ("Invest in observability.", A, "PM305"),
+    ("Clean up the alerting config.", A, "PM305"),
+    ("Keep an eye on disk usage.", A, "PM305"),
+    (
+        "The platform team will work on the deploy tooling.",
+        A,
+        "PM305",
+    ),
+    ("We'll circle back on capacity planning.", A, "PM305"),
+    ("Sync with the database team about failover.", A, "PM305"),
+    ("Learn from this incident.", A, "PM305"),
+    ("Make the on-call rotation more sustainable.", A, "PM305"),
+    ("We will be more proactive about capacity.", A, "PM305"),
+    ("Put more focus on reliability.", A, "PM305"),
+    ("Find a long-term fix.", A, "PM305"),
+    // English PM303
+    ("This could easily have been prevented.", W, "PM303"),
+    ("The outage was entirely preventable.", W, "PM303"),
+    ("It was an avoidable incident.", W, "PM303"),
+    ("We missed the opportunity to roll back early.", W, "PM303"),
+    (
+        "The engineer didn't think to check the replica lag.",
+        W,
+        "PM303",
+    ),
+    (
+        "The reviewer should also have checked the migration.",
+        W,
+        "PM303",
+    ),
+    (
+        "Had anyone looked at the graph, the leak would have been obvious.",
+        W,
+        "PM303",
+    ),
+    (
+        "The outage would not have happened if the engineer had waited for the canary.",
+        W,
+        "PM303",
+    ),
+    (
+        "In hindsight, the on-call should have paged the database team.",
+        W,
+        "PM303",
+    ),
+    (
+        "Were the alert routed to the right team, we would have caught it.",
+        W,
+        "PM303",
+    ),
+    // English PM302
+    ("A rogue engineer deleted the bucket.", RC, "PM302"),
+    ("The root cause was user error.", RC, "PM302"),
+    ("This was a mistake by the on-call engineer.", RC, "PM302"),
+    (
+        "A lapse in judgment by the operator caused the outage.",
+        RC,
+        "PM302",
+    ),
+    ("The team had become complacent about backups.", RC, "PM302"),
+    ("The engineer disregarded the warnings.", RC, "PM302"),
+    (
+        "An oversight on the part of the reviewer let the bug through.",
+        RC,
+        "PM302",
+    ),
+    // English PM306
+    (
+        "Rolling out to every region at once was unacceptable.",
+        W,
+        "PM306",
+    ),
+    (
+        "The engineer naively assumed the script was idempotent.",
+        W,
+        "PM306",
+    ),
+    ("It was a glaring oversight.", W, "PM306"),
+    ("Skipping staging was a questionable decision.", W, "PM306"),
+    ("The operator blatantly ignored the procedure.", W, "PM306"),
+    ("The deploy was egregiously mishandled.", W, "PM306"),
+    (
+        "Pushing straight to production was a no-brainer mistake.",
+        W,
+        "PM306",
+    ),
+];
+
+/// Round-5 hard negatives: negation, systems as subjects, neutral past facts,
+/// concrete action items (a number, a named check or alert, a date).
+const ROUND5_NEGATIVES: &[(&str, FieldKind)] = &[
+    ("本次事件並非人為疏失。", RC),
+    ("經調查，無人為因素。", RC),
+    ("系統未及時切換至備援線路。", W),
+    ("備援機制未能及時啟動。", W),
+    ("監控系統未即時發出告警。", W),
+    ("變電所未及時隔離故障。", W),
+    ("工程師於 14:02 執行切換，14:10 服務恢復。", W),
+    ("值班人員依標準作業程序切換至備援。", W),
+    (
+        "本公司將於 12 月底前新增磁碟使用率告警，超過 85% 時通知值班。",
+        A,
+    ),
+    ("將在部署管線加入設定檔語法檢查，未通過即阻擋上線。", A),
+    ("每季進行一次備援切換演練，並將結果列管至全部通過。", A),
+    ("於 3 月 31 日前完成雙路由備援，切換時間不超過 30 秒。", A),
+    ("誤觸按鈕時，系統應跳出二次確認視窗。", A),
+    ("系統會提醒操作人員輸入確認碼。", A),
+    ("不予懲處，改為檢討流程。", A),
+    ("如果系統當時有告警，值班人員就能更早處理。", W),
+    ("我們沒有懲處任何人。", W),
+    ("這是可以接受的風險。", W),
+    ("The deploy pipeline failed to roll back.", W),
+    ("The load balancer could not reach the backends.", W),
+    (
+        "This was not human error; the tool allowed a destructive default.",
+        RC,
+    ),
+    ("No engineer was careless here.", RC),
+    ("The engineer ran the migration at 14:02.", W),
+    (
+        "The alert fired at 03:10 and the on-call acknowledged it at 03:12.",
+        W,
+    ),
+    (
+        "Add an alert when disk usage exceeds 85% for 10 minutes, by 2026-12-01.",
+        A,
+    ),
+    ("Block deploys in CI when the schema check fails.", A),
+    (
+        "Follow up: the canary now blocks deploys whose error rate exceeds 1%.",
+        A,
+    ),
+    (
+        "Make the deploy tool refuse migrations without a dry run.",
+        A,
+    ),
+    ("p99 latency rose to unacceptable levels.", W),
+    ("The error rate was unacceptable for a tier-1 service.", W),
+    ("Learn more in the runbook linked below.", W),
+    (
+        "The failover was avoidable only with a second region, which we did not have.",
+        W,
+    ),
+    ("The team followed the runbook.", W),
+    (
+        "The outage would not have happened if the flag had defaulted to off.",
+        W,
+    ),
+    ("This would not have happened without the retry storm.", W),
+    (
+        "The batch job keeps an eye on queue depth and pages above 1,000 messages.",
+        A,
+    ),
+];
+
+#[test]
+fn round5_families_in_both_languages() {
+    let mut bad = Vec::new();
+    for (t, kind, rule) in ROUND5_POSITIVES {
+        let got = rules(t, *kind);
+        if !got.contains(rule) {
+            bad.push(format!("miss {rule}: {t} -> {got:?}"));
+        }
+    }
+    for (t, kind) in ROUND5_NEGATIVES {
+        let got = rules(t, *kind);
+        if !got.is_empty() {
+            bad.push(format!("extra: {t} -> {got:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{} wrong:\n{}", bad.len(), bad.join("\n"));
+}
+
+#[test]
+fn round5_findings_rewrite_toward_the_system_gap() {
+    for (t, kind, rule) in ROUND5_POSITIVES {
+        let zh = util::mostly_cjk(t);
+        let fs = check_text(t, *kind, &people());
+        let f = find(&fs, rule).unwrap_or_else(|| panic!("{rule} on {t}"));
+        let r = f
+            .rewrite
+            .clone()
+            .unwrap_or_else(|| panic!("no rewrite on {t}"));
+        let range = f.rewrite_range.clone().unwrap_or_else(|| f.range.clone());
+        let mut fixed = t.to_string();
+        fixed.replace_range(range, &r);
+        assert_eq!(util::mostly_cjk(&fixed), zh, "{fixed}");
+        assert!(!fixed.contains(": ") && !fixed.contains(" #"), "{fixed}");
+        let again: Vec<_> = check_text(&fixed, *kind, &people())
+            .into_iter()
+            .filter(|f| f.rule != "PM301")
+            .collect();
+        assert!(again.is_empty(), "{fixed}: {again:?}");
+    }
+}
