@@ -1372,7 +1372,7 @@ const ROUND5_POSITIVES: &[(&str, FieldKind, &str)] = &[
     ("Mitigate the risk of similar outages.", A, "PM305"),
     ("Harden the deployment process.", A, "PM305"),
     ("Invest in observability.", A, "PM305"),
-    ("Clean up the alerting config.", A, "PM305"),
+    ("Stabilize the alerting config.", A, "PM305"),
     ("Keep an eye on disk usage.", A, "PM305"),
     (
         "The platform team will work on the deploy tooling.",
@@ -1486,6 +1486,22 @@ const ROUND5_POSITIVES: &[(&str, FieldKind, &str)] = &[
     ("這樣的結果令人震驚。", W, "PM306"),
     ("真是太不像話了。", W, "PM306"),
     ("現場一團糟。", W, "PM306"),
+    ("工程師應當在上線前完成測試。", W, "PM303"),
+    (
+        "Had the change been reviewed, the outage would have been avoided.",
+        W,
+        "PM303",
+    ),
+    (
+        "If the alert had been escalated, the page would have gone out sooner.",
+        W,
+        "PM303",
+    ),
+    (
+        "We need to learn from this and be more careful.",
+        A,
+        "PM304",
+    ),
     (
         "The on-call engineer has been coached on the failover procedure.",
         A,
@@ -1600,6 +1616,19 @@ const ROUND5_NEGATIVES: &[(&str, FieldKind)] = &[
     ("Read replicas were added at 14:20.", A),
     ("The manual error budget report is sent weekly.", W),
     ("No policy was violated.", RC),
+    ("Had the disk been larger, the job would have finished.", W),
+    ("The PR had been reviewed automatically by the linter.", W),
+    ("若偵測到異常，即可及早處理。", W),
+    ("只要有一台主機正常，服務就不會中斷。", W),
+    ("若主線路中斷，系統即會自動切換，不會影響供電。", W),
+    ("變電所人員依程序操作，並無違規。", RC),
+    ("Add rate limits to harden the login endpoint.", A),
+    ("Clean up the stale DNS records for api.example.com.", A),
+    ("Prevent this class of bug with a lint rule in CI.", A),
+    (
+        "We will follow up with the vendor and track it in INC-42.",
+        W,
+    ),
     (
         "值班人員在正式環境執行了一個本應只在測試環境執行的指令。",
         W,
