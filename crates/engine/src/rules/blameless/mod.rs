@@ -534,7 +534,7 @@ fn has_measurable(text: &str) -> bool {
         Regex::new(
             r"(?ix)
             \d+(?:[.,]\d+)?\s*(?:%|％|percent|ms\b|msec|millis\w*|s\b|secs?\b|seconds?\b|m\b|mins?\b|minutes?\b|h\b|hrs?\b|hours?\b|x\b|×|
-                倍|毫秒|秒|分鐘|分|小時|次|筆|件|台|rps\b|qps\b|req/s|requests?\b|errors?\b|alerts?\b|pages?\b|pods?\b|nodes?\b|replicas?\b|
+                倍|毫秒|秒|分鐘|分|小時|次|筆|件|台|項|座|處|條|rps\b|qps\b|req/s|requests?\b|errors?\b|alerts?\b|pages?\b|pods?\b|nodes?\b|replicas?\b|
                 connections?\b|[kmgt]i?b\b|nines\b|個)
             | [<>≤≥≦≧]=?\s*\d
             | \b(?:under|below|above|over|less\s+than|more\s+than|fewer\s+than|at\s+least|at\s+most|no\s+more\s+than|to|between)\s+[<~]?\d
