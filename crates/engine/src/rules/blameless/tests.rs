@@ -1622,6 +1622,7 @@ const ROUND5_NEGATIVES: &[(&str, FieldKind)] = &[
     ("Read replicas were added at 14:20.", A),
     ("The manual error budget report is sent weekly.", W),
     ("No policy was violated.", RC),
+    ("員工誤觸警報按鈕後，系統並未要求二次確認。", RC),
     ("負載平衡器判斷錯誤，將流量導向故障節點。", RC),
     ("系統禁止未經授權的操作。", W),
     // concrete action items in news and postmortem style: a number, a named check, a done-when
