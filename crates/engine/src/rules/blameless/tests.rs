@@ -1500,6 +1500,14 @@ const ROUND5_POSITIVES: &[(&str, FieldKind, &str)] = &[
     ("值班人員反應太慢。", RC, "PM302"),
     ("下次要多注意。", A, "PM304"),
     ("到底是誰核准的？", W, "PM306"),
+    ("台電立即加強巡檢。", A, "PM305"),
+    ("中油隨即檢討作業流程。", A, "PM305"),
+    (
+        "We will be more transparent in our status updates.",
+        A,
+        "PM305",
+    ),
+    ("The team must be more responsive to pages.", A, "PM304"),
     (
         "Had the change been reviewed, the outage would have been avoided.",
         W,
