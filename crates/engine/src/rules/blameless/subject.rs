@@ -486,6 +486,11 @@ const ZH_PERSON: &[&str] = &[
     "監工",
     "局長",
     "部長",
+    // units of people as subjects (round 5): 「相關單位未及時通報」「維運部門未確實檢查」
+    "單位",
+    "部門",
+    "小組",
+    "機關",
 ];
 const ZH_SYSTEM: &[&str] = &[
     "系統",

@@ -1501,6 +1501,8 @@ const ROUND5_POSITIVES: &[(&str, FieldKind, &str)] = &[
     ("下次要多注意。", A, "PM304"),
     ("到底是誰核准的？", W, "PM306"),
     ("台電立即加強巡檢。", A, "PM305"),
+    ("相關單位未及時通報。", W, "PM303"),
+    ("維運部門未確實檢查備援線路。", W, "PM303"),
     ("中油隨即檢討作業流程。", A, "PM305"),
     (
         "We will be more transparent in our status updates.",
