@@ -1503,6 +1503,17 @@ const ROUND5_POSITIVES: &[(&str, FieldKind, &str)] = &[
     ("台電立即加強巡檢。", A, "PM305"),
     ("相關單位未及時通報。", W, "PM303"),
     ("維運部門未確實檢查備援線路。", W, "PM303"),
+    ("該公司未落實執行巡檢。", W, "PM303"),
+    ("主管機關允宜檢討改進。", A, "PM305"),
+    ("經濟部亟應研謀改善對策。", A, "PM305"),
+    ("相關單位應予檢討。", A, "PM305"),
+    ("該局處置顯有未當。", RC, "PM302"),
+    ("承辦人員的作為洵屬失當。", RC, "PM302"),
+    (
+        "The engineer restarted the primary without checking replication lag.",
+        W,
+        "PM303",
+    ),
     ("中油隨即檢討作業流程。", A, "PM305"),
     (
         "We will be more transparent in our status updates.",
@@ -1639,6 +1650,12 @@ const ROUND5_NEGATIVES: &[(&str, FieldKind)] = &[
     ("Read replicas were added at 14:20.", A),
     ("The manual error budget report is sent weekly.", W),
     ("No policy was violated.", RC),
+    (
+        "The scheduler restarted the pod without checking its readiness probe.",
+        W,
+    ),
+    ("經查尚無顯有未當之處。", RC),
+    ("系統未落實雙寫，導致資料不一致。", W),
     ("The disk was too slow for the write load.", RC),
     ("Who approved the change was clear from the audit log.", W),
     (
