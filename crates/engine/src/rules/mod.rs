@@ -372,6 +372,27 @@ fn checked_all(
         .collect()
 }
 
+/// Implements [`Rule`] for one of PM301–PM306: the six share one scan
+/// ([`blameless_hits`]) and each reports its own code's findings through
+/// [`blameless_diagnostics`].
+macro_rules! blameless_rule {
+    ($name:ident) => {
+        impl $crate::rules::Rule for $name {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &Self::META
+            }
+            fn check(
+                &self,
+                cx: &$crate::rules::Context,
+                out: &mut Vec<$crate::diagnostic::Diagnostic>,
+            ) {
+                $crate::rules::blameless_diagnostics(cx, self.meta(), out);
+            }
+        }
+    };
+}
+pub(crate) use blameless_rule;
+
 /// Shared by PM301–PM306: this rule's blameless findings as diagnostics,
 /// with the suggested rewrite as a quick fix (never applied silently).
 pub fn blameless_diagnostics(cx: &Context, meta: &RuleMeta, out: &mut Vec<Diagnostic>) {

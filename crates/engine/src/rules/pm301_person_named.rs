@@ -1,6 +1,3 @@
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::Diagnostic;
-
 crate::declare_rule! {
     /// A person's name or handle appears where causes or the summary are written.
     ///
@@ -44,14 +41,7 @@ crate::declare_rule! {
     pub struct PersonNamed { code: "PM301", name: "person-named", severity: Error }
 }
 
-impl Rule for PersonNamed {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        super::blameless_diagnostics(cx, self.meta(), out);
-    }
-}
+super::blameless_rule!(PersonNamed);
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,3 @@
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::Diagnostic;
-
 crate::declare_rule! {
     /// Blame words: "human error", "careless", 人為疏失, 粗心 …
     ///
@@ -54,14 +51,7 @@ crate::declare_rule! {
     pub struct BlameLanguage { code: "PM302", name: "blame-language", severity: Warning }
 }
 
-impl Rule for BlameLanguage {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        super::blameless_diagnostics(cx, self.meta(), out);
-    }
-}
+super::blameless_rule!(BlameLanguage);
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,3 @@
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::Diagnostic;
-
 crate::declare_rule! {
     /// Counterfactuals: "should have", "could have", "if X had …", 應該要, 早該 …
     ///
@@ -40,14 +37,7 @@ crate::declare_rule! {
     pub struct Counterfactual { code: "PM303", name: "counterfactual", severity: Warning }
 }
 
-impl Rule for Counterfactual {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        super::blameless_diagnostics(cx, self.meta(), out);
-    }
-}
+super::blameless_rule!(Counterfactual);
 
 #[cfg(test)]
 mod tests {

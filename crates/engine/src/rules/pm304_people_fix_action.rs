@@ -1,6 +1,3 @@
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::Diagnostic;
-
 crate::declare_rule! {
     /// An action item that fixes people instead of the system.
     ///
@@ -44,14 +41,7 @@ crate::declare_rule! {
     pub struct PeopleFixAction { code: "PM304", name: "people-fix-action", severity: Warning }
 }
 
-impl Rule for PeopleFixAction {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        super::blameless_diagnostics(cx, self.meta(), out);
-    }
-}
+super::blameless_rule!(PeopleFixAction);
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,3 @@
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::Diagnostic;
-
 crate::declare_rule! {
     /// An action statement with no verifiable end state.
     ///
@@ -40,14 +37,7 @@ crate::declare_rule! {
     pub struct VagueAction { code: "PM305", name: "vague-action", severity: Warning }
 }
 
-impl Rule for VagueAction {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        super::blameless_diagnostics(cx, self.meta(), out);
-    }
-}
+super::blameless_rule!(VagueAction);
 
 #[cfg(test)]
 mod tests {

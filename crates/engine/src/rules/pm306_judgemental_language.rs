@@ -1,6 +1,3 @@
-use super::{Context, Rule, RuleMeta};
-use crate::diagnostic::Diagnostic;
-
 crate::declare_rule! {
     /// Judgemental words: "obviously", "simply", "clearly", "just", "ridiculous", "!!!", 離譜 …
     ///
@@ -36,14 +33,7 @@ crate::declare_rule! {
     pub struct JudgementalLanguage { code: "PM306", name: "judgemental-language", severity: Info }
 }
 
-impl Rule for JudgementalLanguage {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-    fn check(&self, cx: &Context, out: &mut Vec<Diagnostic>) {
-        super::blameless_diagnostics(cx, self.meta(), out);
-    }
-}
+super::blameless_rule!(JudgementalLanguage);
 
 #[cfg(test)]
 mod tests {
