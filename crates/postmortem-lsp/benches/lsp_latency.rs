@@ -10,10 +10,12 @@
 
 #[path = "../tests/it/common/mod.rs"]
 mod common;
+#[path = "yls/mod.rs"]
+mod yls;
 
 use common::{file_uri, pos_of, Client};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -440,112 +442,12 @@ fn hover_while_typing(bin: &str, root: &Path, example: &str) {
 // ---------------------------------------------------------------------------
 // Side by side with yaml-language-server (when installed)
 
-fn find_yls() -> Option<PathBuf> {
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(d) = std::env::var_os("YAML_LANGUAGE_SERVER_DIR") {
-        candidates.push(PathBuf::from(d));
-    }
-    candidates.push(PathBuf::from("node_modules/yaml-language-server"));
-    candidates.push(PathBuf::from("/tmp/yls/node_modules/yaml-language-server"));
-    if let Ok(o) = Command::new("npm").args(["root", "-g"]).output() {
-        let g = String::from_utf8_lossy(&o.stdout).trim().to_string();
-        if !g.is_empty() {
-            candidates.push(Path::new(&g).join("yaml-language-server"));
-        }
-    }
-    candidates
-        .into_iter()
-        .find(|d| d.join("out/server/src/server.js").is_file())
-        .and_then(|d| std::fs::canonicalize(d).ok())
-}
-
-/// Starts yaml-language-server through a wrapper that sets its validation
-/// delay (the `validationDelayMs` field, 200 ms as shipped, not a setting) to 0.
-const WRAPPER: &str = r#"
-const dir = process.env.YLS_DIR;
-const settings = require(dir + '/out/server/src/yamlSettings.js');
-const Base = settings.SettingsState;
-settings.SettingsState = class extends Base {
-  constructor(...args) { super(...args); this.validationDelayMs = 0; }
-};
-require(dir + '/out/server/src/server.js');
-"#;
-
-/// didChange → publishDiagnostics on yaml-language-server with the schema
-/// and no debounce (it publishes without versions: the next publish for the
-/// document after each edit). Returns the latencies and the number of
-/// diagnostics on open.
-fn yls_session(
-    yls: &Path,
-    wrapper: &Path,
-    schema: &Path,
-    dir: &Path,
-    text: &str,
-    edits: usize,
-) -> (Vec<Duration>, usize) {
-    let mut c = Client::spawn_with_env(
-        "node",
-        &[&wrapper.to_string_lossy(), "--stdio"],
-        &[("YLS_DIR", &yls.to_string_lossy())],
-        &[],
-    );
-    // It pulls its settings (`workspace/configuration`) when told they
-    // changed; the test client answers every section with this object.
-    let mut schemas = serde_json::Map::new();
-    schemas.insert(file_uri(schema), json!(["*.yaml"]));
-    let yaml = json!({
-        "validate": true, "hover": false, "completion": false, "format": {"enable": false},
-        "schemaStore": {"enable": false},
-        "schemas": schemas
-    });
-    if let Ok(mut s) = c.settings.lock() {
-        *s = yaml;
-    }
-    c.initialize(dir, &[], json!({}));
-    c.notify(
-        "workspace/didChangeConfiguration",
-        json!({"settings": null}),
-    );
-    std::thread::sleep(Duration::from_millis(300));
-    let uri = file_uri(&dir.join("postmortem.yaml"));
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
-    );
-    let first = c.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri);
-    std::thread::sleep(Duration::from_millis(400));
-    c.seen.clear();
-    let diagnostics = first["diagnostics"].as_array().map_or(0, |a| a.len());
-    let line = (text.lines().count() / 2) as u64;
-    let col = text
-        .lines()
-        .nth(line as usize)
-        .map_or(0, |l| l.encode_utf16().count()) as u64;
-    let mut lat = Vec::new();
-    for k in 0..edits {
-        let v = 2 + k as i64;
-        let end = if k % 2 == 0 { col } else { col + 1 };
-        let text = if k % 2 == 0 { "x" } else { "" };
-        let change = json!({"range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": end}}, "text": text});
-        c.seen.clear();
-        let t = Instant::now();
-        c.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [change]}),
-        );
-        c.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri);
-        lat.push(t.elapsed());
-    }
-    c.shutdown();
-    (lat, diagnostics)
-}
-
 /// The same documents and the same edits on both servers, one after the
 /// other in this run; the ratio of yaml-language-server's time (debounce 0,
 /// so compute and I/O only) to ours.
 fn versus_yaml_language_server(bin: &str, root: &Path, docs: &[(&str, &str)]) {
     println!();
-    let Some(yls) = find_yls() else {
+    let Some(yls) = yls::find_yls() else {
         println!("yaml-language-server was not found (`npm install --prefix /tmp/yls yaml-language-server@1`, or set YAML_LANGUAGE_SERVER_DIR): comparison skipped.");
         return;
     };
@@ -574,7 +476,7 @@ fn versus_yaml_language_server(bin: &str, root: &Path, docs: &[(&str, &str)]) {
     let out = Command::new(bin).arg("schema").output().expect("schema");
     std::fs::write(&schema, &out.stdout).expect("write schema");
     let wrapper = dir.join("yls-wrapper.js");
-    std::fs::write(&wrapper, WRAPPER).expect("wrapper");
+    std::fs::write(&wrapper, yls::WRAPPER).expect("wrapper");
     println!(
         "Side by side: yaml-language-server {version} on Node {node} with the JSON Schema from `postmortem-lsp schema`, validation delay 0 (compute only); the same edits, didChange → publishDiagnostics:"
     );
@@ -594,7 +496,8 @@ fn versus_yaml_language_server(bin: &str, root: &Path, docs: &[(&str, &str)]) {
             .map_or(0, |l| l.encode_utf16().count()) as u64;
         let mut mine = common::type_edits(&mut c, &uri, line, col, edits);
         c.shutdown();
-        let (mut theirs, theirs_on_open) = yls_session(&yls, &wrapper, &schema, &dir, text, edits);
+        let (mut theirs, theirs_on_open) =
+            yls::session(&yls, &wrapper, &schema, &dir, text, edits, Some(0));
         let (m50, m95) = (pct(&mut mine, 0.5), pct(&mut mine, 0.95));
         let (t50, t95) = (pct(&mut theirs, 0.5), pct(&mut theirs, 0.95));
         println!("| {label} | {lines} | postmortem-lsp | {edits} | {m50:.3} | {m95:.3} | {ours_on_open} |");
