@@ -527,7 +527,9 @@ fn statement_starts(masked: &str, sentences: &[Range<usize>]) -> Vec<usize> {
 }
 
 /// Does the statement carry a measurable end state: a number with a unit, a
-/// percentage, a comparison, "from X to Y", zero…? Dates and ids do not count.
+/// percentage, a comparison, "from X to Y", zero…? A bare date or id does not
+/// count; a deadline (「於…前」「第一季結束前」) or a gate that must pass
+/// first (「確認…後，才…」, "only after … is verified") does.
 fn has_measurable(text: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
@@ -538,12 +540,16 @@ fn has_measurable(text: &str) -> bool {
                 connections?\b|[kmgt]i?b\b|nines\b|個)
             | [<>≤≥≦≧]=?\s*\d
             | \b(?:under|below|above|over|less\s+than|more\s+than|fewer\s+than|at\s+least|at\s+most|no\s+more\s+than|to|between)\s+[<~]?\d
-            | \bzero\b | \bp\d{2}(?:\.\d+)?\s*(?:<|>|≤|≥|=)
+            | (?:^|[^\w-])zero\b | \bp\d{2}(?:\.\d+)?\s*(?:<|>|≤|≥|=)
             | (?:低於|高於|不超過|至少|達到|降至|降到|提升至|提高到|提升到|縮短至|縮短到|少於|多於|小於|大於|控制在|維持在|至)\s*\d
             | \d\s*(?:以內|以下|以上|內)
             | \d+\s*(?:個)?(?:週|周|天|日|工作天|營業日|個營業日|工作日)\s*(?:以)?內
             | [一二三四五六七八九十兩百]+\s*(?:個)?(?:週|周|天|日|月|小時|分鐘|工作天|營業日|工作日)\s*(?:以)?內
             | 零
+            | (?:於|在|至遲於?|最晚於?)\s*[^。；;，,]{0,12}?(?:年|月|日|號|季|底)(?:結束)?(?:以|之)?前
+            | (?:第[一二三四1-4]季|年底|月底|季底|季末|年終|上半年|下半年)(?:結束)?(?:以|之)?前
+            | (?:確認|完成|通過|核准|驗證)[^。；;]{0,30}?(?:後|之後)[，,]?\s*(?:才|方)
+            | \b(?:only\s+(?:after|once)|not\s+until)\b[^.;]{0,60}?\b(?:confirm|verif|pass|approv|complet|green|health|succeed)\w*
             | \bso\s+(?:that\s+)?(?:it|the|every|all|each|no|any|a)\b[^.;]{0,80}?\b(?:refuses?|blocks?|rejects?|requires?|fails?|alerts?|pages?|prevents?|cannot|can['’]t|must|never|always|only|stops?)\b
             | \bby\s+(?:adding|introducing|creating|enabling|requiring|blocking|implementing|deploying|setting\s+up|wiring|moving|switching|replacing|removing|automating|making)\b
             | (?:透過|藉由|藉著)(?:新增|加入|導入|建立|啟用|設定|自動化|改用|移除|阻擋)
