@@ -491,6 +491,8 @@ const ZH_PERSON: &[&str] = &[
     "部門",
     "小組",
     "機關",
+    // the respondent of a disciplinary case (被付懲戒人); after fresh4
+    "懲戒人",
 ];
 const ZH_SYSTEM: &[&str] = &[
     "系統",
@@ -667,7 +669,19 @@ fn items(text: &str, range: Range<usize>, people: &People) -> Vec<Item> {
             };
             let end = i + len;
             let word = seg[i..end].to_string();
-            let possessive = class.is_some() && seg[end..].starts_with('的');
+            // 「人員的」 is a possessive; so is a person heading a relative
+            // clause of one or two characters 「單位主導的調查」 (the survey the
+            // unit led): the person is not the subject of what follows.
+            let possessive = class.is_some() && {
+                let after: Vec<char> = seg[end..].chars().take(3).collect();
+                after.first() == Some(&'的')
+                    || (class == Some(Class::Person)
+                        && after.len() == 3
+                        && after[..2]
+                            .iter()
+                            .all(|c| is_cjk(*c) && !"的未沒不應要會將已曾".contains(*c))
+                        && after[2] == '的')
+            };
             out.push(Item {
                 start: base + i,
                 word,
