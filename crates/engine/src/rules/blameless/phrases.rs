@@ -528,6 +528,27 @@ mod tests {
         assert!(candidates("The p99 latency rose to 2 s at 14:02.").count() < entries.len() / 2);
     }
 
+    /// Every entry is behind the literal gate: it has required literals, so
+    /// its regex runs only on values holding one of them (no entry runs on
+    /// every keystroke's value).
+    #[test]
+    fn every_entry_is_behind_the_literal_gate() {
+        let mut ungated = Vec::new();
+        for (src, lang) in [(EN, Lang::En), (ZH_TW, Lang::ZhTw)] {
+            let file: RawFile = toml::from_str(src).unwrap_or_else(|e| panic!("{e}"));
+            for raw in file.phrase {
+                let pre = required_prefixes(&raw.pattern, raw.case_sensitive, lang == Lang::En);
+                if !matches!(pre, Ok(Some(ref l)) if !l.is_empty()) {
+                    ungated.push(raw.pattern);
+                }
+            }
+        }
+        assert!(
+            ungated.is_empty(),
+            "entries without required literals: {ungated:#?}"
+        );
+    }
+
     /// The same on every sentence of the two blameless corpora (the
     /// integration tests' data): no entry whose regex matches is left out.
     #[test]
