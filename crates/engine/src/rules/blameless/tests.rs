@@ -1402,6 +1402,18 @@ const FRESH4_NEGATIVES: &[(&str, FieldKind)] = &[
         "Place the standby database in a separate availability zone.",
         A,
     ),
+    (
+        "The engineer did not act in error; the tool defaulted to production.",
+        W,
+    ),
+    ("Nobody was unauthorized: the deploy bot held the role.", W),
+    (
+        "This could not have been caught earlier without the new alert.",
+        W,
+    ),
+    ("The deploy tool will not let this happen again.", A),
+    ("承包商並無管理疏失。", RC),
+    ("不必嚴懲相關人員。", A),
     ("主責單位常把責任推給人為疏失，卻不檢討流程。", W),
     ("出事後找個人出來負責，就算完成究責，這樣學不到東西。", W),
     ("大家都喜歡究責，很少追問原因。", W),
