@@ -6,19 +6,20 @@
 //! `cargo test -p postmortem-lsp --test it blameless_real -- --nocapture`
 //! prints the table per split (the tuning splits dev, tuning-r2 and fresh2 —
 //! each held out at its first run and tuned on after it; fresh3, held out at
-//! its first run in round 4 and then fixed post hoc; the held-out splits test
-//! and fresh4 (round 5's batch); all), per language and per rule. Misclassified
-//! sentences are listed for every split but the held-out ones (set
-//! `BLAMELESS_SHOW_TEST=1` to list them too).
+//! its first run in round 4 and then fixed post hoc; fresh4, the same in round
+//! 5; the held-out split test; all), per language and per rule. Misclassified
+//! sentences are listed for every split but test (held out: set
+//! `BLAMELESS_SHOW_TEST=1` to list it too).
 //!
 //! Fails when, on the tuning splits, precision < 0.95 or recall < 0.85 in
 //! either language, or a rule with at least 5 positives in a language has
 //! recall < 0.75 there (the issue-14 targets); or when a held-out split falls
 //! below its regression floor per language: test (precision 0.85, recall
 //! 0.70, set under its first measurement), or fresh3 below its floor
-//! (precision 0.90, recall 0.90, set under its figures after the post-hoc
-//! fixes; its first, held-out run is recorded in docs/blameless.md). The
-//! held-out figures are reported, not tuned.
+//! (precision 0.90, recall 0.90) or fresh4 below its (precision 0.90, recall
+//! 0.75), each set under its figures after the post-hoc fixes (their first,
+//! held-out runs are recorded in docs/blameless.md). The held-out figures are
+//! reported, not tuned.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -44,9 +45,13 @@ const HELD_OUT: [&str; 1] = ["test"];
 /// family (post hoc).
 const POST_HOC: [&str; 1] = ["fresh3"];
 /// Round 5's fresh batch: labelled and committed after the round-5 rules were
-/// frozen (`606a973`) and before the checker ever ran on it. Held out: its
-/// misclassifications are listed only with `BLAMELESS_SHOW_TEST=1`.
+/// frozen (`606a973`) and before the checker ever ran on it; measured once as
+/// held out (docs/blameless.md), then tuned on by pattern family (post hoc).
 const FRESH: [&str; 1] = ["fresh4"];
+/// Regression floor on `fresh4`, under its figures after the post-hoc fixes
+/// (English 0.979 / 0.810, 繁體中文 1.000 / 0.864).
+const FRESH_MIN_PRECISION: f64 = 0.90;
+const FRESH_MIN_RECALL: f64 = 0.75;
 /// Regression floor on `fresh3`, under its figures after the post-hoc fixes.
 const POST_HOC_MIN_PRECISION: f64 = 0.90;
 const POST_HOC_MIN_RECALL: f64 = 0.90;
@@ -180,15 +185,15 @@ fn blameless_real_corpus_precision_and_recall() {
     );
     let count = |split: &str| rows.iter().filter(|r| r.split == split).count();
     println!(
-        "\nreal blameless corpus: {} sentences ({} English, {zh} 繁體中文; tuning: {} dev, {} tuning-r2, {} fresh2; {} fresh3 (held out at its first run, then tuned on); held out: {} test, {} fresh4)",
+        "\nreal blameless corpus: {} sentences ({} English, {zh} 繁體中文; tuning: {} dev, {} tuning-r2, {} fresh2; {} fresh3 (held out at its first run, then tuned on); {} fresh4 (the same in round 5); held out: {} test)",
         rows.len(),
         rows.len() - zh,
         count("dev"),
         count("tuning-r2"),
         count("fresh2"),
         count("fresh3"),
-        count("test"),
         count("fresh4"),
+        count("test"),
     );
     let show_test = std::env::var_os("BLAMELESS_SHOW_TEST").is_some();
     let mut failures = Vec::new();
@@ -212,9 +217,7 @@ fn blameless_real_corpus_precision_and_recall() {
                 continue;
             }
             let all = print_table(&format!("{name} · {lang}"), n, &counts);
-            let held_out = splits
-                .iter()
-                .all(|s| HELD_OUT.contains(s) || FRESH.contains(s));
+            let held_out = splits.iter().all(|s| HELD_OUT.contains(s));
             let single = splits.len() == 1;
             if single && (!held_out || show_test) && !errors.is_empty() {
                 println!("misclassified:\n{}", errors.join("\n"));
@@ -246,6 +249,14 @@ fn blameless_real_corpus_precision_and_recall() {
             {
                 failures.push(format!(
                     "{name} {lang}: precision {:.3}, recall {:.3} (floor {POST_HOC_MIN_PRECISION} / {POST_HOC_MIN_RECALL})",
+                    all.precision(),
+                    all.recall()
+                ));
+            } else if splits == FRESH
+                && (all.precision() < FRESH_MIN_PRECISION || all.recall() < FRESH_MIN_RECALL)
+            {
+                failures.push(format!(
+                    "{name} {lang}: precision {:.3}, recall {:.3} (floor {FRESH_MIN_PRECISION} / {FRESH_MIN_RECALL})",
                     all.precision(),
                     all.recall()
                 ));
