@@ -3,7 +3,7 @@ crate::declare_rule! {
     ///
     /// Calling something human error, operator error, carelessness or negligence ends
     /// the inquiry at a person. The card asks instead which guard the system lacked:
-    /// "human error" becomes "the system did not guard this operation", 「人為疏失」
+    /// "human error" becomes "a missing safeguard in the system", 「人為疏失」
     /// becomes 「系統未防護此操作」. Caught in English and 繁體中文: human/operator
     /// error, careless, negligent, sloppy, fault of, to blame, screwed up, incompetent,
     /// 人為疏失, 人為錯誤, 粗心, 疏忽, 失誤, 怪罪, 甩鍋, 是…的錯. Text inside quotes
@@ -67,7 +67,7 @@ mod tests {
         let d = run("PM302", t);
         assert_eq!(
             d[0].fixes[0].edits[0].new_text,
-            "the system did not guard this operation"
+            "a missing safeguard in the system"
         );
         assert_eq!(d[1].fixes[0].edits[0].new_text, "系統未防護此操作");
     }

@@ -132,8 +132,17 @@ fn human_error_rewrites() {
     assert_eq!(&t[f.range.clone()], "human error");
     assert_eq!(
         f.rewrite.as_deref(),
-        Some("the system did not guard this operation")
+        Some("a missing safeguard in the system")
     );
+    // The rewrite is a noun phrase, so the sentence still reads as one
+    // wherever "human error" stood (after "was", "by", or as a subject).
+    let fixed = format!(
+        "{}{}{}",
+        &t[..f.range.start],
+        f.rewrite.as_deref().unwrap_or(""),
+        &t[f.range.end..]
+    );
+    assert_eq!(fixed, "The outage was a missing safeguard in the system.");
     let t = "這次中斷是人為疏失。";
     let fs = check_text(t, FieldKind::RootCause, &people());
     let f = find(&fs, "PM302").expect("PM302");
