@@ -10,9 +10,9 @@
 //! [`reparse`] does that when it can prove the result is the same as a fresh
 //! [`parse`], and parses everything otherwise:
 //! - both versions are made of top-level `key:` lines at column 0 and
-//!   nothing else at column 0 (no `---`, `%`, stray text, list or flow root,
-//!   byte-order mark or lone carriage return), every syntax error lying inside
-//!   one section;
+//!   nothing else at column 0 (no `---`, `%`, stray text, list or flow root or
+//!   byte-order mark), no lone carriage return anywhere, every syntax error
+//!   lying inside one section;
 //! - the edit lies inside one section, and the next section still starts a
 //!   line;
 //! - the re-parsed text still begins with its key (nothing typed before it)
@@ -106,6 +106,12 @@ fn reparse_in(prev: &Parsed, prev_text: &str, text: &str, items_only: bool) -> O
         return None;
     }
     let (a, b) = (prev_text.as_bytes(), text.as_bytes());
+    if has_lone_cr(b) {
+        // Where lines break is then decided differently by the section and
+        // item splitting here and by `parse` (found by the property test with
+        // another seed: `\r` typed at the start of a line inside a list).
+        return None;
+    }
     let shortest = a.len().min(b.len());
     let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let s = a
@@ -175,6 +181,13 @@ fn reparse_in(prev: &Parsed, prev_text: &str, text: &str, items_only: bool) -> O
 
 /// The previous errors before `from`, then `new` shifted by `off`, then the
 /// previous errors from `next_old` on shifted by `delta`.
+/// A carriage return not followed by a line feed.
+fn has_lone_cr(b: &[u8]) -> bool {
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
 fn splice_errors(
     prev: &Parsed,
     from: usize,
