@@ -182,7 +182,7 @@ fn reparse_in(prev: &Parsed, prev_text: &str, text: &str, items_only: bool) -> O
 /// The previous errors before `from`, then `new` shifted by `off`, then the
 /// previous errors from `next_old` on shifted by `delta`.
 /// A carriage return not followed by a line feed.
-fn has_lone_cr(b: &[u8]) -> bool {
+pub(crate) fn has_lone_cr(b: &[u8]) -> bool {
     b.iter()
         .enumerate()
         .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))

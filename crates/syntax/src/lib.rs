@@ -283,6 +283,16 @@ pub struct Parsed {
 
 /// Parse a whole document.
 pub fn parse(text: &str) -> Parsed {
+    // YAML 1.2 breaks lines at LF, CRLF and a lone CR (production 28,
+    // b-break) and reads every break in content as LF. A lone CR becomes LF
+    // here: one byte for one, so every span stays an offset into `text`.
+    let normalized;
+    let text = if text.as_bytes().contains(&b'\r') && incremental::has_lone_cr(text.as_bytes()) {
+        normalized = lone_cr_as_lf(text);
+        normalized.as_str()
+    } else {
+        text
+    };
     if let Some(err) = guard(text) {
         return Parsed {
             root: None,
@@ -298,6 +308,21 @@ pub fn parse(text: &str) -> Parsed {
         errors: p.errors,
         refused: false,
     }
+}
+
+/// `text` with each CR that is not followed by LF replaced by LF.
+fn lone_cr_as_lf(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    for (i, &c) in b.iter().enumerate() {
+        out.push(if c == b'\r' && b.get(i + 1) != Some(&b'\n') {
+            b'\n'
+        } else {
+            c
+        });
+    }
+    // Only ASCII bytes were replaced, by ASCII bytes.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -2147,6 +2172,23 @@ mod tests {
         assert_eq!(d.value, "值班 工程師");
         let i = d.value.find("工程師").expect("found");
         assert_eq!(&t[d.src_span(i..d.value.len())], "工程師");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_breaks_lines_as_yaml_says() {
+        // b-break (YAML 1.2, production 28) is LF, CRLF or a lone CR; content
+        // reads every break as LF; spans stay offsets into the original text.
+        let t = "a: 1\rb: x\rc: |\r  one\r  two\rd:\r  - 值\r\r\ne: end\n";
+        let p = parse(t);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let r = p.root.expect("root");
+        assert_eq!(r.get("a").and_then(Node::str_value), Some("1"));
+        let b = r.get("b").and_then(Node::as_scalar).expect("b");
+        assert_eq!(&t[b.span.clone()], "x");
+        assert_eq!(r.get("c").and_then(Node::str_value), Some("one\ntwo\n"));
+        let d = r.get("d").and_then(Node::as_seq).expect("d");
+        assert_eq!(&t[d[0].span.clone()], "值");
+        assert_eq!(r.get("e").and_then(Node::str_value), Some("end"));
     }
 
     #[test]
