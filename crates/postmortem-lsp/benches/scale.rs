@@ -501,20 +501,12 @@ struct Measured {
     diagnostics: usize,
 }
 
-fn yls_session(
-    yls: &Path,
-    wrapper: &Path,
-    schema: &Path,
-    dir: &Path,
-    text: &str,
-    edits: usize,
-    delay: Option<u64>,
-) -> Measured {
-    let (lat, diagnostics) = yls::session(yls, wrapper, schema, dir, text, edits, delay);
+/// The figures of one session: its latencies and the diagnostics on open.
+fn measured((lat, diagnostics): (Vec<Duration>, usize)) -> Measured {
     Measured {
         p50: pct(&lat, 0.5),
         p95: pct(&lat, 0.95),
-        edits,
+        edits: lat.len(),
         diagnostics,
     }
 }
@@ -531,12 +523,7 @@ fn ours(bin: &str, dir: &Path, text: &str, edits: usize) -> Measured {
         .map_or(0, |l| l.encode_utf16().count()) as u64;
     let lat = type_edits(&mut c, &uri, line, col, edits);
     c.shutdown();
-    Measured {
-        p50: pct(&lat, 0.5),
-        p95: pct(&lat, 0.95),
-        edits,
-        diagnostics: d.len(),
-    }
+    measured((lat, d.len()))
 }
 
 fn versus_yaml_language_server(bin: &str) {
@@ -577,8 +564,24 @@ fn versus_yaml_language_server(bin: &str) {
     for (label, text) in &docs {
         let lines = text.lines().count();
         let ours_m = ours(bin, &dir, text, n(300, 20));
-        let zero = yls_session(&yls, &wrapper, &schema, &dir, text, n(300, 20), Some(0));
-        let shipped = yls_session(&yls, &wrapper, &schema, &dir, text, n(40, 5), None);
+        let zero = measured(yls::session(
+            &yls,
+            &wrapper,
+            &schema,
+            &dir,
+            text,
+            n(300, 20),
+            Some(0),
+        ));
+        let shipped = measured(yls::session(
+            &yls,
+            &wrapper,
+            &schema,
+            &dir,
+            text,
+            n(40, 5),
+            None,
+        ));
         for (server, debounce, m) in [
             ("postmortem-lsp", "none", &ours_m),
             ("yaml-language-server", "0 ms (patched)", &zero),
@@ -597,7 +600,15 @@ fn versus_yaml_language_server(bin: &str) {
     }
     println!();
     // The schema is in force: both report the typical mistakes.
-    let theirs = yls_session(&yls, &wrapper, &schema, &dir, MISTAKES, 0, Some(0));
+    let theirs = measured(yls::session(
+        &yls,
+        &wrapper,
+        &schema,
+        &dir,
+        MISTAKES,
+        0,
+        Some(0),
+    ));
     let mine = ours(bin, &dir, MISTAKES, 0);
     println!(
         "On `mistakes.postmortem.yaml`, yaml-language-server with the schema reports {} diagnostics (schema violations); postmortem-lsp reports {}.\n",
