@@ -22,7 +22,9 @@
 //! A property test (`tests/incremental.rs`) holds it to `parse` for random
 //! documents and random edits.
 
-use crate::{parse, Node, Pair, Parsed, Scalar, SyntaxError, Value, MAX_BYTES, MAX_LINES};
+use crate::{
+    has_lone_cr, parse, Node, Pair, Parsed, Scalar, SyntaxError, Value, MAX_BYTES, MAX_LINES,
+};
 
 /// Where each top-level section starts (the first at 0), when `parsed` is
 /// made of top-level sections as described in the module docs.
@@ -115,9 +117,8 @@ fn reparse_in(prev: &Parsed, prev_text: &str, text: &str, items_only: bool) -> O
         // another seed: `\r` typed at the start of a line inside a list).
         return None;
     }
-    let shortest = a.len().min(b.len());
     let p = common_prefix(a, b);
-    let s = common_suffix(&a[p..], &b[p..]).min(shortest - p);
+    let s = common_suffix(&a[p..], &b[p..]);
     if p == a.len() && p == b.len() && !items_only {
         return Some(prev.clone());
     }
@@ -176,13 +177,6 @@ fn reparse_in(prev: &Parsed, prev_text: &str, text: &str, items_only: bool) -> O
     Some(assemble(pairs, errors))
 }
 
-/// The previous errors before `from`, then `new` shifted by `off`, then the
-/// previous errors from `next_old` on shifted by `delta`.
-/// A carriage return not followed by a line feed.
-pub(crate) fn has_lone_cr(b: &[u8]) -> bool {
-    memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'))
-}
-
 /// Length of the longest common prefix, compared a block at a time (the
 /// block compare is a `memcmp`; a byte loop was a quarter of a keystroke's
 /// time on large documents).
@@ -218,6 +212,8 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
         .count()
 }
 
+/// The previous errors before `from`, then `new` shifted by `off`, then the
+/// previous errors from `next_old` on shifted by `delta`.
 fn splice_errors(
     prev: &Parsed,
     from: usize,

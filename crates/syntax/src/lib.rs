@@ -287,7 +287,7 @@ pub fn parse(text: &str) -> Parsed {
     // b-break) and reads every break in content as LF. A lone CR becomes LF
     // here: one byte for one, so every span stays an offset into `text`.
     let normalized;
-    let text = if text.as_bytes().contains(&b'\r') && incremental::has_lone_cr(text.as_bytes()) {
+    let text = if has_lone_cr(text.as_bytes()) {
         normalized = lone_cr_as_lf(text);
         normalized.as_str()
     } else {
@@ -310,19 +310,28 @@ pub fn parse(text: &str) -> Parsed {
     }
 }
 
-/// `text` with each CR that is not followed by LF replaced by LF.
+/// Where a carriage return not followed by a line feed stands.
+fn lone_crs(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr_iter(b'\r', b).filter(move |&i| b.get(i + 1) != Some(&b'\n'))
+}
+
+/// Whether `b` has a carriage return not followed by a line feed.
+pub(crate) fn has_lone_cr(b: &[u8]) -> bool {
+    lone_crs(b).next().is_some()
+}
+
+/// `text` with each lone carriage return replaced by a line feed (a CR is
+/// one ASCII byte, so every cut is on a character boundary).
 fn lone_cr_as_lf(text: &str) -> String {
-    let b = text.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    for (i, &c) in b.iter().enumerate() {
-        out.push(if c == b'\r' && b.get(i + 1) != Some(&b'\n') {
-            b'\n'
-        } else {
-            c
-        });
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for i in lone_crs(text.as_bytes()) {
+        out.push_str(&text[from..i]);
+        out.push('\n');
+        from = i + 1;
     }
-    // Only ASCII bytes were replaced, by ASCII bytes.
-    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+    out.push_str(&text[from..]);
+    out
 }
 
 #[derive(Clone, Copy, Debug)]
