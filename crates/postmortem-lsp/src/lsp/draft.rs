@@ -8,6 +8,7 @@
 //! stays open until the draft ends and `$/cancelRequest` cancels it.
 
 use super::documents::InputCache;
+pub(super) use super::server::lock;
 use super::server::{Backend, State};
 use crate::analysis::{analyze, Analysis, Cache, Options};
 use crate::claude::StreamProgress;
@@ -442,10 +443,6 @@ pub(super) struct Snapshot {
     prompts_dir_from_editor: bool,
     pub(super) caps: DraftCaps,
     pub(super) analysis: Arc<Analysis>,
-}
-
-pub(super) fn lock(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
-    state.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn setting<'a>(settings: &'a Value, pointer: &str) -> Option<&'a Value> {

@@ -108,11 +108,17 @@ impl State {
     }
 }
 
+/// The state, locked. A panic while holding the lock would poison it; keep
+/// serving with the data as it is.
+pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
+    state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// [`Backend::settle`] for tasks that hold the state but not the backend
 /// (a running draft or review).
 pub(crate) async fn settle(state: &Mutex<State>, uri: &Uri) {
     let (mut rx, generation) = {
-        let st = state.lock().unwrap_or_else(|e| e.into_inner());
+        let st = lock(state);
         let Some(doc) = st.docs.get(uri) else { return };
         (doc.analyzed.subscribe(), doc.generation)
     };
@@ -141,8 +147,7 @@ impl Backend {
     }
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
-        // A panic while holding the lock would poison it; keep serving with the data as it is.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.state)
     }
 
     /// What analysing this document takes (call with the state locked).
@@ -821,7 +826,7 @@ struct Worker {
 
 impl Worker {
     fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        lock(&self.state)
     }
 
     async fn run(self, uri: Uri) {
