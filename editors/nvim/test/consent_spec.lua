@@ -61,13 +61,7 @@ T.test("Show what is sent opens a read-only buffer; Always is remembered", funct
   local buf, _, before = open_with_token(fake)
   T.choices = { "Show what is sent", "Always for this workspace" }
   -- Through the code action, as the editor runs it.
-  vim.lsp.buf.code_action({
-    context = { only = { "source" }, diagnostics = {} },
-    filter = function(a)
-      return a.title == "Draft all missing sections with Claude"
-    end,
-    apply = true,
-  })
+  T.source_action("Draft all missing sections with Claude")
   local shown = T.wait("the what-is-sent buffer", function()
     for _, b in ipairs(vim.api.nvim_list_bufs()) do
       if vim.api.nvim_buf_get_name(b):find("what%-is%-sent") then

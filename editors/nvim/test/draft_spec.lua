@@ -52,13 +52,7 @@ T.test("a code action drafts the missing timeline into the buffer", function()
   T.ok(not before:find("\ntimeline:"), "the example has no timeline")
 
   -- The source action, through the editor's own code action path.
-  vim.lsp.buf.code_action({
-    context = { only = { "source" }, diagnostics = {} },
-    filter = function(a)
-      return a.title == "Draft all missing sections with Claude"
-    end,
-    apply = true,
-  })
+  T.source_action("Draft all missing sections with Claude")
   T.wait("the drafted timeline in the buffer", function()
     return T.buffer_text(buf):find("\ntimeline:\n", 1, true)
   end)

@@ -197,6 +197,18 @@ vim.lsp.handlers["window/showMessage"] = function(err, result, ctx, cfg)
   return show(err, result, ctx, cfg)
 end
 
+-- Applies the source action titled `title` through the editor's own code
+-- action path (`vim.lsp.buf.code_action`), as a user picking it would.
+function T.source_action(title)
+  vim.lsp.buf.code_action({
+    context = { only = { "source" }, diagnostics = {} },
+    filter = function(a)
+      return a.title == title
+    end,
+    apply = true,
+  })
+end
+
 function T.buffer_text(buf)
   return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), "\n") .. "\n"
 end

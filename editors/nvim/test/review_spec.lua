@@ -42,13 +42,7 @@ T.test("the source action asks, then shows Claude's finding on the exact phrase"
   local buf = T.open(dir .. "/mistakes.postmortem.yaml")
   local before = T.buffer_text(buf)
   T.choices = { "Send" }
-  vim.lsp.buf.code_action({
-    context = { only = { "source" }, diagnostics = {} },
-    filter = function(a)
-      return a.title == "Review blameless wording with Claude"
-    end,
-    apply = true,
-  })
+  T.source_action("Review blameless wording with Claude")
   local found = T.wait("Claude's finding as a diagnostic", function()
     local d = ours(buf)
     return #d > 0 and d
