@@ -3,6 +3,7 @@
 
 use crate::common::{pos_of, workspace, Client};
 use serde_json::{json, Value};
+use std::path::PathBuf;
 
 const DOC: &str = "incident_ref: INC-1\ninputs:\n  report: report.md\naction_items:\n  - {statement: \"值班工程師 🚒 新增檢查 [report §1]\", severity: P9}\n";
 const REPORT: &str = "第一段。\n\n第二段。\n";
@@ -154,42 +155,42 @@ fn quick_fix_replaces_the_enum_value() {
     c.shutdown();
 }
 
+/// A client that asks for pull diagnostics, with or without
+/// `workspace/diagnostic/refresh`, and a postmortem citing a paragraph its
+/// report does not have (PM402): the client, the `initialize` result, the
+/// workspace and the document's URI.
+fn pulling_session(name: &str, refresh: bool) -> (Client, Value, PathBuf, String) {
+    let mut c = Client::in_process();
+    let ws = workspace(name, &[("report.md", "only one paragraph\n")]);
+    let init = c.initialize(
+        &ws,
+        &[],
+        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}},
+               "workspace": {"diagnostics": {"refreshSupport": refresh}}}),
+    );
+    let text = "incident_ref: INC-1\ninputs:\n  report: report.md\nroot_cause:\n  source: \"[report §2]\"\n";
+    let uri = c.open(&ws.join("postmortem.yaml"), text);
+    (c, init, ws, uri)
+}
+
 #[test]
 fn a_client_that_pulls_but_cannot_be_told_to_pull_again_gets_pushed_diagnostics() {
     // Neovim 0.12: `textDocument.diagnostic` without
     // `workspace.diagnostics.refreshSupport`. A saved input file must still
     // update the postmortem's diagnostics, so they are pushed.
-    let mut c = Client::in_process();
-    let ws = workspace("pull-norefresh", &[("report.md", "only one paragraph\n")]);
-    let init = c.initialize(
-        &ws,
-        &[],
-        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}},
-               "workspace": {"diagnostics": {"refreshSupport": false}}}),
-    );
+    let (mut c, init, _ws, uri) = pulling_session("pull-norefresh", false);
     assert!(
         init["capabilities"]["diagnosticProvider"].is_null(),
         "{init}"
     );
-    let text = "incident_ref: INC-1\ninputs:\n  report: report.md\nroot_cause:\n  source: \"[report §2]\"\n";
-    let uri = c.open(&ws.join("postmortem.yaml"), text);
     let d = c.diagnostics(&uri, 1);
     assert!(d.iter().any(|d| d["code"] == "PM402"), "{d:?}");
 }
 
 #[test]
 fn pull_diagnostics_and_input_changes() {
-    let mut c = Client::in_process();
-    let ws = workspace("pull", &[("report.md", "only one paragraph\n")]);
-    let init = c.initialize(
-        &ws,
-        &[],
-        json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}},
-               "workspace": {"diagnostics": {"refreshSupport": true}}}),
-    );
+    let (mut c, init, ws, uri) = pulling_session("pull", true);
     assert!(init["capabilities"]["diagnosticProvider"].is_object());
-    let text = "incident_ref: INC-1\ninputs:\n  report: report.md\nroot_cause:\n  source: \"[report §2]\"\n";
-    let uri = c.open(&ws.join("postmortem.yaml"), text);
     let pull = |c: &mut Client| {
         c.request(
             "textDocument/diagnostic",
