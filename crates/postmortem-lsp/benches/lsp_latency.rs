@@ -180,7 +180,7 @@ fn ide_session(
                 method,
                 json!({"textDocument": {"uri": uri}, "position": pos}),
             );
-            let el = t.elapsed();
+            let el = c.since(t);
             let empty = r.is_null() || r["items"].as_array().is_some_and(Vec::is_empty);
             assert!(!empty, "{method} at {pos} returned nothing");
             if k >= 50 {
@@ -220,7 +220,7 @@ fn ide_session(
         let it = &items[k % items.len()];
         let t = Instant::now();
         let r = c.request("completionItem/resolve", it.clone());
-        let el = t.elapsed();
+        let el = c.since(t);
         assert!(r["label"] == it["label"], "resolve returned another item");
         if k >= 50 {
             res.push(el);
@@ -413,7 +413,7 @@ fn hover_while_typing(bin: &str, root: &Path, example: &str) {
                     "textDocument/hover",
                     json!({"textDocument": {"uri": a_uri}, "position": hover_at}),
                 );
-                lat.push(t.elapsed());
+                lat.push(c.since(t));
                 assert!(!r.is_null(), "hover in A returned nothing");
             }
             collect(&mut c, &mut published);

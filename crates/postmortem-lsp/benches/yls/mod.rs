@@ -114,7 +114,7 @@ pub fn session(
             json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [change]}),
         );
         c.wait_for("textDocument/publishDiagnostics", |p| p["uri"] == uri);
-        lat.push(t.elapsed());
+        lat.push(c.since(t));
     }
     c.shutdown();
     (lat, diagnostics)

@@ -22,10 +22,14 @@ pub type ApplyEditHook = Box<dyn FnMut(&Value, &dyn Fn(&Value)) -> Value + Send>
 
 pub struct Client {
     writer: Arc<Mutex<Box<dyn Write + Send>>>,
-    rx: Receiver<Value>,
+    rx: Receiver<(Value, Instant)>,
     next_id: i64,
     /// Notifications and server requests seen so far, in order.
     pub seen: Vec<Value>,
+    /// When the message [`Client::wait_for`] last returned arrived: read off
+    /// the pipe, before this client parsed it (`None` when it had already
+    /// been seen, its arrival not kept).
+    pub arrived: Option<Instant>,
     pub child: Option<std::process::Child>,
     /// Answers to `workspace/configuration`.
     pub settings: Arc<Mutex<Value>>,
@@ -50,7 +54,9 @@ pub fn write_msg(w: &mut dyn Write, v: &Value) -> std::io::Result<()> {
     w.flush()
 }
 
-pub fn read_msg(r: &mut dyn BufRead) -> Option<Value> {
+/// Reads one message; returns it with the instant its last byte was read
+/// (before it is parsed: the benchmarks time the server, not this client).
+pub fn read_msg(r: &mut dyn BufRead) -> Option<(Value, Instant)> {
     let mut len = None;
     loop {
         let mut line = String::new();
@@ -67,7 +73,8 @@ pub fn read_msg(r: &mut dyn BufRead) -> Option<Value> {
     }
     let mut buf = vec![0; len?];
     r.read_exact(&mut buf).ok()?;
-    serde_json::from_slice(&buf).ok()
+    let at = Instant::now();
+    serde_json::from_slice(&buf).ok().map(|v| (v, at))
 }
 
 impl Client {
@@ -86,7 +93,7 @@ impl Client {
         let (log2, choices2, answer2) = (log.clone(), choices.clone(), answer_choices.clone());
         std::thread::spawn(move || {
             let mut r = BufReader::new(reader);
-            while let Some(msg) = read_msg(&mut r) {
+            while let Some((msg, at)) = read_msg(&mut r) {
                 if let Ok(mut l) = log2.lock() {
                     l.push(msg.clone());
                 }
@@ -143,7 +150,7 @@ impl Client {
                         );
                     }
                 }
-                if tx.send(msg).is_err() {
+                if tx.send((msg, at)).is_err() {
                     break;
                 }
             }
@@ -153,6 +160,7 @@ impl Client {
             rx,
             next_id: 1,
             seen: Vec::new(),
+            arrived: None,
             child: None,
             settings,
             log,
@@ -316,7 +324,9 @@ impl Client {
 
     fn recv_until(&mut self, deadline: Instant) -> Option<Value> {
         let left = deadline.saturating_duration_since(Instant::now());
-        self.rx.recv_timeout(left).ok()
+        let (msg, at) = self.rx.recv_timeout(left).ok()?;
+        self.arrived = Some(at);
+        Some(msg)
     }
 
     /// Waits for a notification (or server request) matching `pred`, looking at
@@ -327,6 +337,7 @@ impl Client {
             .iter()
             .position(|m| m["method"] == method && pred(&m["params"]))
         {
+            self.arrived = None;
             return self.seen.remove(i)["params"].clone();
         }
         let deadline = Instant::now() + PATIENCE;
@@ -339,6 +350,14 @@ impl Client {
             }
             self.seen.push(msg);
         }
+    }
+
+    /// From `t` to the arrival of the message last waited for (or to now,
+    /// when it had arrived earlier): what the benchmarks report.
+    pub fn since(&self, t: Instant) -> Duration {
+        self.arrived
+            .filter(|&a| a >= t)
+            .map_or_else(|| t.elapsed(), |a| a - t)
     }
 
     /// The next publishDiagnostics for `uri` with at least `version`.
@@ -494,7 +513,7 @@ pub fn type_edits(c: &mut Client, uri: &str, line: u64, col: u64, edits: usize) 
             json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [change]}),
         );
         c.diagnostics(uri, v);
-        lat.push(t.elapsed());
+        lat.push(c.since(t));
         c.seen.clear();
     }
     lat
