@@ -102,6 +102,22 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// The analysis of nothing (a stand-in while a document's analysis is
+    /// being replaced); built without running anything.
+    pub fn empty() -> Analysis {
+        Analysis {
+            text: String::new(),
+            lines: LineIndex::new(""),
+            parsed: Parsed::default(),
+            inputs: None,
+            citations: Vec::new(),
+            diagnostics: Vec::new(),
+            locale: Locale::default(),
+            people: Vec::new(),
+            roles: HashMap::new(),
+        }
+    }
+
     pub fn root(&self) -> Option<&Node> {
         self.parsed.root.as_ref()
     }
@@ -112,6 +128,21 @@ impl Analysis {
 
 pub fn analyze(text: String, opts: &Options) -> Analysis {
     analyze_profiled(text, opts, &mut |_, _| {})
+}
+
+/// [`analyze`] after `previous`, the analysis of the document's previous
+/// version, which is given up: the parts of its syntax tree the edit did not
+/// touch are moved into the new analysis instead of copied (what
+/// `opts.previous` does). The language server hands over its previous
+/// analysis this way when nothing else holds it.
+pub fn analyze_after(text: String, previous: Analysis, opts: &Options) -> Analysis {
+    let Analysis {
+        parsed,
+        text: previous_text,
+        ..
+    } = previous;
+    let parsed = syntax::reparse_owned(parsed, &previous_text, &text);
+    analyze_parsed(text, parsed, opts, &mut |_, _| {})
 }
 
 /// [`analyze`], reporting how long each phase and each rule took (for
@@ -128,6 +159,15 @@ pub fn analyze_profiled(
         None => syntax::parse(&text),
     };
     timing("parse", t.elapsed());
+    analyze_parsed(text, parsed, opts, timing)
+}
+
+fn analyze_parsed(
+    text: String,
+    parsed: Parsed,
+    opts: &Options,
+    timing: &mut dyn FnMut(&'static str, std::time::Duration),
+) -> Analysis {
     let t = std::time::Instant::now();
     let lines = LineIndex::new(&text);
     let locale = opts
@@ -153,11 +193,12 @@ pub fn analyze_profiled(
         roles,
     };
     // One walk over the scalars serves the citations and every rule.
+    let (mut scalar_paths, mut visit_paths) = (String::new(), String::new());
     let scalars = a
         .parsed
         .root
         .as_ref()
-        .map(rules::collect_scalars)
+        .map(|r| rules::collect_scalars(r, &mut scalar_paths))
         .unwrap_or_default();
     let citations = collect_citations(&scalars);
     timing("scalars+citations", t.elapsed());
@@ -165,6 +206,7 @@ pub fn analyze_profiled(
         &a,
         &citations,
         &scalars,
+        &mut visit_paths,
         &people_info,
         opts.config,
         opts.cache,
@@ -201,7 +243,7 @@ fn people_info(
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for e in entries {
         if let Ok(f) = &e.file {
-            (is_chat(e), &f.text).hash(&mut h);
+            (is_chat(e), f.digest).hash(&mut h);
         }
     }
     (
@@ -361,7 +403,7 @@ fn resolve_input(
 fn collect_citations(scalars: &[rules::ScalarRec]) -> Vec<CiteRef> {
     let mut out = Vec::new();
     for rec in scalars {
-        let (path, spath, s) = (&rec.path, &rec.spath, rec.scalar);
+        let (path, spath, s) = (rec.path, rec.spath, rec.scalar);
         if spath.starts_with("inputs") {
             continue;
         }
@@ -375,7 +417,7 @@ fn collect_citations(scalars: &[rules::ScalarRec]) -> Vec<CiteRef> {
             // and `source: report §3` a bare one.
             if let Some(f) = citation::parse_body(&s.value) {
                 out.push(CiteRef {
-                    field: path.clone(),
+                    field: path.to_string(),
                     span: s.src_span(f.span),
                     name_span: s.src_span(f.name_span),
                     kind: f.kind,
@@ -385,7 +427,7 @@ fn collect_citations(scalars: &[rules::ScalarRec]) -> Vec<CiteRef> {
         }
         for f in found {
             out.push(CiteRef {
-                field: path.clone(),
+                field: path.to_string(),
                 span: s.src_span(f.span),
                 name_span: s.src_span(f.name_span),
                 kind: f.kind,
@@ -395,10 +437,12 @@ fn collect_citations(scalars: &[rules::ScalarRec]) -> Vec<CiteRef> {
     out
 }
 
-fn run_rules(
-    a: &Analysis,
+#[allow(clippy::too_many_arguments)]
+fn run_rules<'a>(
+    a: &'a Analysis,
     citations: &[CiteRef],
     scalars: &[rules::ScalarRec],
+    visit_paths: &'a mut String,
     people: &PeopleInfo,
     config: &Config,
     cache: Option<&Cache>,
@@ -418,7 +462,7 @@ fn run_rules(
         .parsed
         .root
         .as_ref()
-        .map(rules::collect_visits)
+        .map(|r| rules::collect_visits(r, visit_paths))
         .unwrap_or_default();
     let cx = Context {
         visits: &visits,

@@ -78,8 +78,13 @@ pub fn find(s: &str) -> Vec<Found> {
 pub fn parse_body(body: &str) -> Option<Found> {
     let trimmed = body.trim();
     let lead = body.len() - body.trim_start().len();
-    let lower = trimmed.to_lowercase();
-    if UNSTATED.iter().any(|m| lower.starts_with(m)) {
+    // ASCII case only: no other letter lower-cases into these markers.
+    let unstated = |m: &&str| {
+        trimmed
+            .get(..m.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(m))
+    };
+    if UNSTATED.iter().any(unstated) {
         return Some(Found {
             kind: CiteKind::Unattributed,
             span: 0..body.len(),
@@ -208,6 +213,8 @@ mod tests {
             vec![CiteKind::Unattributed]
         );
         assert_eq!(kinds("[來源未明示,需確認]"), vec![CiteKind::Unattributed]);
+        assert_eq!(kinds("[ Source Unstated ]"), vec![CiteKind::Unattributed]);
+        assert!(kinds("[source]").is_empty());
         assert!(kinds("[WIP] and [link](x) and [a b]").is_empty());
         assert!(matches!(
             kinds("[report §0]")[0],

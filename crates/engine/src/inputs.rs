@@ -21,6 +21,9 @@ pub struct InputFile {
     pub paragraphs: Vec<Span>,
     /// Modification time when read, to notice changes.
     pub modified: Option<std::time::SystemTime>,
+    /// A hash of `text`, taken once when read (analyses key caches on it
+    /// instead of hashing the whole file on every keystroke).
+    pub digest: u64,
     /// What [`InputFile::secrets`] found, for the `[privacy]` settings it ran with.
     secrets: std::sync::Mutex<Option<SecretScan>>,
 }
@@ -34,12 +37,19 @@ impl InputFile {
     pub fn from_text(path: PathBuf, text: String) -> Self {
         let lines = LineIndex::new(&text);
         let paragraphs = paragraphs(&text, &lines);
+        let digest = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            text.hash(&mut h);
+            h.finish()
+        };
         InputFile {
             path,
             text,
             lines,
             paragraphs,
             modified: None,
+            digest,
             secrets: std::sync::Mutex::new(None),
         }
     }

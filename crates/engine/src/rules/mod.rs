@@ -205,20 +205,21 @@ pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
         .find(|r| r.meta().code.eq_ignore_ascii_case(code_or_name) || r.meta().name == code_or_name)
 }
 
-/// A schema visit with owned paths, kept for the rules of one analysis.
+/// A schema visit kept for the rules of one analysis (its paths borrow the
+/// buffer given to [`collect_visits`]).
 pub enum VisitRec<'n> {
     Map {
         node: &'n Node,
         fields: &'static [Field],
-        path: String,
-        spath: String,
+        path: &'n str,
+        spath: &'n str,
         anchor: Span,
     },
     Value {
         node: &'n Node,
         kind: &'static Kind,
-        path: String,
-        spath: String,
+        path: &'n str,
+        spath: &'n str,
         key_span: Span,
     },
 }
@@ -246,7 +247,7 @@ pub fn blameless_hits(
     // The prose values and how each is judged.
     let mut prose: Vec<(&ScalarRec, blameless::FieldKind)> = Vec::new();
     for rec in scalars {
-        let spath = rec.spath.as_str();
+        let spath = rec.spath;
         let top = spath.split('.').next().unwrap_or("");
         if !prose::is_prose(spath, &rec.scalar.value) {
             continue;
@@ -255,7 +256,7 @@ pub fn blameless_hits(
         let kind = if top == "prevention_categories" {
             blameless::FieldKind::Action
         } else {
-            blameless::FieldKind::from_field(&rec.path)
+            blameless::FieldKind::from_field(rec.path)
         };
         prose.push((rec, kind));
     }
@@ -276,7 +277,7 @@ pub fn blameless_hits(
                 continue;
             }
             out.push(BlamelessHit {
-                path: rec.path.clone(),
+                path: rec.path.to_string(),
                 span: s.src_span(f.range.clone()),
                 fix_span: f.rewrite_range.clone().map(|r| s.src_span(r)),
                 style: s.style,
@@ -489,60 +490,96 @@ fn escape_for(style: crate::syntax::ScalarStyle, text: &str) -> String {
     }
 }
 
-/// A scalar with its field path and schema path.
+/// A scalar with its field path and schema path. The paths of one
+/// analysis share one buffer (see [`collect_scalars`]): building a `String`
+/// per path for every value on every keystroke was a tenth of an edit.
 pub struct ScalarRec<'n> {
-    pub path: String,
-    pub spath: String,
+    pub path: &'n str,
+    pub spath: &'n str,
     pub scalar: &'n Scalar,
 }
 
-/// The schema walk of a document, once.
-pub fn collect_visits(root: &Node) -> Vec<VisitRec<'_>> {
-    let mut out = Vec::new();
-    walk_schema(root, &mut |v| {
-        out.push(match v {
-            Visit::Map {
-                node,
-                fields,
-                path,
-                spath,
-                anchor,
-            } => VisitRec::Map {
-                node,
-                fields,
-                path: path.to_string(),
-                spath: spath.to_string(),
-                anchor,
-            },
-            Visit::Value {
-                node,
-                kind,
-                path,
-                spath,
-                key_span,
-            } => VisitRec::Value {
-                node,
-                kind,
-                path: path.to_string(),
-                spath: spath.to_string(),
-                key_span,
-            },
-        })
-    });
-    out
+/// Where one record's paths lie in the shared buffer.
+type PathRanges = (std::ops::Range<usize>, std::ops::Range<usize>);
+
+/// Appends `path` and `spath` to `buf`, returning where they lie.
+fn stash(buf: &mut String, path: &str, spath: &str) -> PathRanges {
+    let p = buf.len()..buf.len() + path.len();
+    buf.push_str(path);
+    let sp = buf.len()..buf.len() + spath.len();
+    buf.push_str(spath);
+    (p, sp)
 }
 
-/// Every scalar of a document, once.
-pub fn collect_scalars(root: &Node) -> Vec<ScalarRec<'_>> {
-    let mut out = Vec::new();
+/// The schema walk of a document, once. The visits' paths are written into
+/// `buf` (emptied first), which they borrow.
+pub fn collect_visits<'n>(root: &'n Node, buf: &'n mut String) -> Vec<VisitRec<'n>> {
+    enum Shape {
+        Map(&'static [Field], Span),
+        Value(&'static Kind, Span),
+    }
+    buf.clear();
+    // Sized from the document (about a visit per 20 bytes, paths about as
+    // long as the text), so the buffers seldom grow while walking.
+    buf.reserve(root.span.len());
+    let mut raw: Vec<(&'n Node, Shape, PathRanges)> = Vec::with_capacity(root.span.len() / 20);
+    walk_schema(root, &mut |v| match v {
+        Visit::Map {
+            node,
+            fields,
+            path,
+            spath,
+            anchor,
+        } => raw.push((node, Shape::Map(fields, anchor), stash(buf, path, spath))),
+        Visit::Value {
+            node,
+            kind,
+            path,
+            spath,
+            key_span,
+        } => raw.push((node, Shape::Value(kind, key_span), stash(buf, path, spath))),
+    });
+    let buf: &'n String = buf;
+    raw.into_iter()
+        .map(|(node, shape, (p, sp))| {
+            let (path, spath) = (&buf[p], &buf[sp]);
+            match shape {
+                Shape::Map(fields, anchor) => VisitRec::Map {
+                    node,
+                    fields,
+                    path,
+                    spath,
+                    anchor,
+                },
+                Shape::Value(kind, key_span) => VisitRec::Value {
+                    node,
+                    kind,
+                    path,
+                    spath,
+                    key_span,
+                },
+            }
+        })
+        .collect()
+}
+
+/// Every scalar of a document, once. Their paths are written into `buf`
+/// (emptied first), which they borrow.
+pub fn collect_scalars<'n>(root: &'n Node, buf: &'n mut String) -> Vec<ScalarRec<'n>> {
+    buf.clear();
+    buf.reserve(root.span.len());
+    let mut raw: Vec<(PathRanges, &'n Scalar)> = Vec::with_capacity(root.span.len() / 20);
     visit_scalars(root, &mut |path, spath, scalar| {
-        out.push(ScalarRec {
-            path: path.to_string(),
-            spath: spath.to_string(),
+        raw.push((stash(buf, path, spath), scalar));
+    });
+    let buf: &'n String = buf;
+    raw.into_iter()
+        .map(|((p, sp), scalar)| ScalarRec {
+            path: &buf[p],
+            spath: &buf[sp],
             scalar,
         })
-    });
-    out
+        .collect()
 }
 
 impl<'a> Context<'a> {
@@ -583,7 +620,7 @@ impl<'a> Context<'a> {
     /// Like [`visit_scalars`], from the list computed once.
     pub fn each_scalar(&self, f: &mut dyn FnMut(&str, &str, &'a Scalar)) {
         for s in self.scalars {
-            f(&s.path, &s.spath, s.scalar);
+            f(s.path, s.spath, s.scalar);
         }
     }
 }

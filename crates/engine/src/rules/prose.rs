@@ -4,7 +4,7 @@
 //! read exactly the same text.
 
 use super::blameless::FieldKind;
-use super::{visit_scalars, ScalarRec};
+use super::visit_scalars;
 use crate::syntax::{Node, Scalar};
 
 /// Whether the value at schema path `spath` (e.g. `action_items.statement`)
@@ -39,11 +39,11 @@ pub fn is_judged(path: &str, spath: &str, value: &str) -> bool {
 /// `root_cause.five_whys[0].why_1`): [`is_prose`], less owners (naming a
 /// person is their point) and quoted evidence, which the checker never
 /// judges.
-pub fn prose_values(root: &Node) -> Vec<ScalarRec<'_>> {
+pub fn prose_values(root: &Node) -> Vec<ProseValue<'_>> {
     let mut out = Vec::new();
     visit_scalars(root, &mut |path, spath, scalar: &Scalar| {
         if is_judged(path, spath, &scalar.value) {
-            out.push(ScalarRec {
+            out.push(ProseValue {
                 path: path.to_string(),
                 spath: spath.to_string(),
                 scalar,
@@ -51,6 +51,13 @@ pub fn prose_values(root: &Node) -> Vec<ScalarRec<'_>> {
         }
     });
     out
+}
+
+/// A prose value with its field path and schema path.
+pub struct ProseValue<'n> {
+    pub path: String,
+    pub spath: String,
+    pub scalar: &'n Scalar,
 }
 
 /// The scalar at `path` (as [`visit_scalars`] names it), if there is one.

@@ -40,8 +40,28 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
+/// A rule's documentation link, parsed once per rule: every diagnostic
+/// carries one, and formatting and parsing it was a sixth of converting a
+/// diagnostic. A table built once and never changed (not mutable state).
+pub fn rule_href(code: &str) -> Option<lsp::Uri> {
+    static HREFS: std::sync::LazyLock<Vec<(&'static str, Option<lsp::Uri>)>> =
+        std::sync::LazyLock::new(|| {
+            crate::rules::REGISTRY
+                .iter()
+                .map(|r| {
+                    let code = r.meta().code;
+                    (code, crate::rules::rule_url(code).parse::<lsp::Uri>().ok())
+                })
+                .collect()
+        });
+    match HREFS.iter().find(|(c, _)| *c == code) {
+        Some((_, href)) => href.clone(),
+        None => crate::rules::rule_url(code).parse::<lsp::Uri>().ok(),
+    }
+}
+
 pub fn diagnostic(a: &Analysis, d: &diagnostic::Diagnostic, enc: Encoding) -> lsp::Diagnostic {
-    let href = crate::rules::rule_url(d.code).parse::<lsp::Uri>().ok();
+    let href = rule_href(d.code);
     lsp::Diagnostic {
         range: range(a, &d.span, enc),
         severity: Some(severity(d.severity)),

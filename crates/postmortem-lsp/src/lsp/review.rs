@@ -82,10 +82,7 @@ fn diagnostic(a: &Analysis, l: &Located, s: &Scalar, enc: Encoding) -> Diagnosti
         range: convert::range(a, &span, enc),
         severity: Some(DiagnosticSeverity::INFORMATION),
         code: Some(NumberOrString::String(f.rule.to_string())),
-        code_description: crate::rules::rule_url(f.rule)
-            .parse::<Uri>()
-            .ok()
-            .map(|href| CodeDescription { href }),
+        code_description: convert::rule_href(f.rule).map(|href| CodeDescription { href }),
         source: Some(SOURCE.into()),
         message: wording::message(f, a.locale),
         related_information: None,

@@ -158,7 +158,7 @@ fn alias_bombs_are_never_expanded() {
     assert!(d.iter().all(|(_, _, s)| s.end <= len));
     let parsed = postmortem_syntax::parse(&text);
     let root = parsed.root.as_ref().expect("a root");
-    let scalars = postmortem_engine::rules::collect_scalars(root).len();
+    let scalars = postmortem_engine::rules::collect_scalars(root, &mut String::new()).len();
     assert!(
         scalars < 200,
         "{scalars} scalars: aliases must stay aliases"

@@ -75,40 +75,44 @@ impl FieldKind {
     /// `root_cause.five_whys[0].why_1`, `action_items[2].statement`,
     /// `action_items.owner`, `quote`…
     pub fn from_field(path: &str) -> FieldKind {
-        let segs: Vec<String> = path
+        // The path's names without indices (`action_items[2]` → `action_items`),
+        // compared without case; nothing is allocated (this runs per value
+        // on every keystroke).
+        let mut segs = path
             .split(['.', '/'])
-            .map(|s| {
-                s.split('[')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase()
-            })
-            .filter(|s| !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()))
-            .collect();
-        let first = segs.first().map(String::as_str).unwrap_or("");
-        let last = segs.last().map(String::as_str).unwrap_or("");
-        if matches!(last, "owner" | "owners") {
+            .map(|s| s.split('[').next().unwrap_or("").trim())
+            .filter(|s| !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()));
+        let first = segs.next().unwrap_or("");
+        let second = segs.next();
+        let last = segs.next_back().or(second).unwrap_or(first);
+        let is = |s: &str, names: &[&str]| names.iter().any(|n| s.eq_ignore_ascii_case(n));
+        if is(last, &["owner", "owners"]) {
             return FieldKind::Owner;
         }
-        if matches!(last, "quote" | "quotes") {
+        if is(last, &["quote", "quotes"]) {
             return FieldKind::Quote;
         }
-        match first {
-            "root_cause" => FieldKind::RootCause,
-            "blameless_summary" | "summary" => FieldKind::Summary,
-            "contributing_factors" => FieldKind::Factor,
-            "what_went_wrong" => FieldKind::WentWrong,
-            "what_went_well" => FieldKind::WentWell,
-            "systemic_changes" => FieldKind::Systemic,
-            "decision_log" => FieldKind::Decision,
-            "action_items" => match segs.get(1).map(String::as_str) {
-                None | Some("statement") | Some("action") => FieldKind::Action,
-                Some("success_criteria") => FieldKind::SuccessCriteria,
-                Some(_) => FieldKind::Other,
-            },
-            _ => FieldKind::Other,
+        let kinds: [(&[&str], FieldKind); 7] = [
+            (&["root_cause"], FieldKind::RootCause),
+            (&["blameless_summary", "summary"], FieldKind::Summary),
+            (&["contributing_factors"], FieldKind::Factor),
+            (&["what_went_wrong"], FieldKind::WentWrong),
+            (&["what_went_well"], FieldKind::WentWell),
+            (&["systemic_changes"], FieldKind::Systemic),
+            (&["decision_log"], FieldKind::Decision),
+        ];
+        if let Some((_, k)) = kinds.iter().find(|(names, _)| is(first, names)) {
+            return *k;
         }
+        if is(first, &["action_items"]) {
+            return match second {
+                None => FieldKind::Action,
+                Some(s) if is(s, &["statement", "action"]) => FieldKind::Action,
+                Some(s) if is(s, &["success_criteria"]) => FieldKind::SuccessCriteria,
+                Some(_) => FieldKind::Other,
+            };
+        }
+        FieldKind::Other
     }
 
     /// The names used in the phrase lists' `kinds` / `skip_kinds`.

@@ -269,6 +269,91 @@ fn field_kinds_from_paths() {
     assert_eq!(FieldKind::from_field("timeline[3].event"), FieldKind::Other);
 }
 
+/// `from_field` no longer allocates; it must still read every path as the
+/// straightforward version (lower-case the segments, drop indices) did.
+#[test]
+fn field_kinds_match_the_allocating_reading() {
+    fn reference(path: &str) -> FieldKind {
+        let segs: Vec<String> = path
+            .split(['.', '/'])
+            .map(|s| {
+                s.split('[')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .filter(|s| !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        let first = segs.first().map(String::as_str).unwrap_or("");
+        let last = segs.last().map(String::as_str).unwrap_or("");
+        if matches!(last, "owner" | "owners") {
+            return FieldKind::Owner;
+        }
+        if matches!(last, "quote" | "quotes") {
+            return FieldKind::Quote;
+        }
+        match first {
+            "root_cause" => FieldKind::RootCause,
+            "blameless_summary" | "summary" => FieldKind::Summary,
+            "contributing_factors" => FieldKind::Factor,
+            "what_went_wrong" => FieldKind::WentWrong,
+            "what_went_well" => FieldKind::WentWell,
+            "systemic_changes" => FieldKind::Systemic,
+            "decision_log" => FieldKind::Decision,
+            "action_items" => match segs.get(1).map(String::as_str) {
+                None | Some("statement") | Some("action") => FieldKind::Action,
+                Some("success_criteria") => FieldKind::SuccessCriteria,
+                Some(_) => FieldKind::Other,
+            },
+            _ => FieldKind::Other,
+        }
+    }
+    let names = [
+        "",
+        "root_cause",
+        "Root_Cause",
+        "summary",
+        "blameless_summary",
+        "contributing_factors",
+        "what_went_wrong",
+        "WHAT_WENT_WELL",
+        "systemic_changes",
+        "decision_log",
+        "action_items",
+        "Action_Items",
+        "statement",
+        "action",
+        "success_criteria",
+        "owner",
+        "Owners",
+        "quote",
+        "quotes",
+        "timeline",
+        "event",
+        "0",
+        "12",
+        " why_1 ",
+        "five_whys[0]",
+        "[3]",
+    ];
+    let mut n = 0;
+    for a in names {
+        for b in names {
+            for c in names {
+                for sep in [".", "/"] {
+                    let path = format!("{a}{sep}{b}{sep}{c}");
+                    for p in [path.as_str(), a, &format!("{a}[2]{sep}{b}")] {
+                        assert_eq!(FieldKind::from_field(p), reference(p), "{p:?}");
+                        n += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(n > 10_000);
+}
+
 #[test]
 fn handles_and_emails_count_as_people() {
     let r = rules(
