@@ -16,7 +16,7 @@ pub mod export;
 mod incremental;
 pub mod text;
 
-pub use incremental::{reparse, reparse_list_item, reparse_section};
+pub use incremental::{reparse, reparse_list_item, reparse_owned, reparse_section};
 
 use crate::text::Span;
 

@@ -2,7 +2,7 @@
 //! for random documents and random edit sequences, and its fast path is
 //! actually taken for most edits (so the comparison means something).
 
-use postmortem_syntax::{parse, reparse, reparse_list_item, reparse_section};
+use postmortem_syntax::{parse, reparse, reparse_list_item, reparse_owned, reparse_section};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::cell::Cell;
@@ -193,8 +193,17 @@ fn reparse_equals_a_fresh_parse() {
                         e,
                         text
                     );
+                    // The same, moving the previous tree instead of copying it.
+                    let owned = reparse_owned(parsed, &text, &next);
+                    prop_assert_eq!(
+                        format!("{:?}", owned),
+                        format!("{:?}", fresh),
+                        "owned, after {:?} on {:?}",
+                        e,
+                        text
+                    );
                     text = next;
-                    parsed = got;
+                    parsed = owned;
                 }
                 Ok(())
             },

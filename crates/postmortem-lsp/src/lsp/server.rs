@@ -1,6 +1,6 @@
 use super::convert;
 use super::documents::{char_index, ConfigCache, Document, InputCache};
-use crate::analysis::{analyze, Analysis, Cache, Options};
+use crate::analysis::{analyze, analyze_after, Analysis, Cache, Options};
 use crate::config::Config;
 use crate::diagnostic::Locale;
 use crate::text::Encoding;
@@ -212,6 +212,11 @@ impl Backend {
         let generation = st.next_generation();
         st.docs.get_mut(uri)?.generation = generation;
         let job = Self::job(st, uri)?;
+        // The document lets go of its analysis while the lock is held (no
+        // request can look meanwhile), so the job may take it over.
+        if let Some(doc) = st.docs.get_mut(uri) {
+            doc.analysis = Arc::new(Analysis::empty());
+        }
         let analysis = Arc::new(job.run(&self.inputs, &self.cache));
         let (pull, enc) = (st.pull_diagnostics, st.encoding);
         let doc = st.docs.get_mut(uri)?;
@@ -912,13 +917,30 @@ impl Worker {
 
 impl Job {
     fn run(self, inputs: &InputCache, cache: &Cache) -> Analysis {
-        let mut opts = Options::new(&self.config);
-        opts.path = self.path.as_deref();
-        opts.root = self.root.as_deref();
-        opts.locale = self.locale;
+        let Job {
+            rope,
+            path,
+            config,
+            root,
+            locale,
+            previous,
+            ..
+        } = self;
+        let mut opts = Options::new(&config);
+        opts.path = path.as_deref();
+        opts.root = root.as_deref();
+        opts.locale = locale;
         opts.inputs = inputs;
         opts.cache = Some(cache);
-        opts.previous = Some(&self.previous);
-        analyze(self.rope.to_string(), &opts)
+        // The previous analysis is given up when nothing else holds it (the
+        // inline path lets go of the document's copy first): its syntax tree
+        // is then moved into the new one rather than copied.
+        match Arc::try_unwrap(previous) {
+            Ok(previous) => analyze_after(rope.to_string(), previous, &opts),
+            Err(previous) => {
+                opts.previous = Some(&previous);
+                analyze(rope.to_string(), &opts)
+            }
+        }
     }
 }
