@@ -199,7 +199,9 @@ impl<'a> Render<'a> {
 
 /// The line break the document uses.
 pub fn eol(text: &str) -> &'static str {
-    if text.contains("\r\n") {
+    // memchr for the rare `\r` first: asked once per fix, on every keystroke.
+    let b = text.as_bytes();
+    if memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) == Some(&b'\n')) {
         "\r\n"
     } else {
         "\n"
@@ -502,6 +504,16 @@ mod tests {
         let mut s = t.to_string();
         s.replace_range(e.span.clone(), &e.new_text);
         s
+    }
+
+    #[test]
+    fn the_documents_line_break() {
+        assert_eq!(eol("a: 1\r\nb: 2\r\n"), "\r\n");
+        assert_eq!(eol("a: 1\nb: 2\n"), "\n");
+        assert_eq!(eol("a: 1\rb: 2\n"), "\n");
+        assert_eq!(eol("a: 1\r"), "\n");
+        assert_eq!(eol("a: 1\r\r\n"), "\r\n");
+        assert_eq!(eol(""), "\n");
     }
 
     #[test]
