@@ -393,6 +393,7 @@ pub(crate) async fn execute(
     b.drafts.register(&token, &uri, cancel.clone());
     let ctx = Ctx {
         client: b.client.clone(),
+        publisher: b.publisher.clone(),
         state: b.state.clone(),
         inputs: b.inputs.clone(),
         cache: b.cache.clone(),
@@ -420,6 +421,7 @@ pub(crate) async fn execute(
 
 pub(super) struct Ctx {
     pub(super) client: Client,
+    pub(super) publisher: super::publish::Publisher,
     pub(super) state: Arc<Mutex<State>>,
     pub(super) inputs: Arc<InputCache>,
     pub(super) cache: Arc<Cache>,

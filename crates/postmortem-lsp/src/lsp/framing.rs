@@ -221,6 +221,77 @@ async fn reject<W: AsyncWrite + Unpin>(
 /// Copies the client's messages from `input` to `output` (the server's
 /// input), re-framed; malformed ones are replaced as the module says. Ends
 /// at the end of `input` or when `output` is closed.
+/// Writes the session's output: tower-lsp-server's messages, read back from
+/// `from_server` and passed on whole frames at a time, and the frames of
+/// `direct` (diagnostics, see [`super::publish`]), each written whole between
+/// them. Ends when tower-lsp-server closes its output (after `exit`), once
+/// the frames already queued are written.
+pub(crate) async fn write_out<R, W>(
+    mut from_server: R,
+    mut direct: tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>,
+    output: W,
+) where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite,
+{
+    tokio::pin!(output);
+    let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
+    let mut chunk = vec![0u8; 16 * 1024];
+    let mut direct_open = true;
+    loop {
+        tokio::select! {
+            read = from_server.read(&mut chunk) => {
+                let n = match read {
+                    Ok(n) if n > 0 => n,
+                    _ => break,
+                };
+                buf.extend_from_slice(&chunk[..n]);
+                let whole = whole_frames(&buf);
+                if whole > 0 {
+                    if output.write_all(&buf[..whole]).await.is_err() {
+                        return;
+                    }
+                    buf.drain(..whole);
+                    let _ = output.flush().await;
+                }
+            }
+            frame = direct.recv(), if direct_open => match frame {
+                Some(f) => {
+                    if output.write_all(&f).await.is_err() {
+                        return;
+                    }
+                    let _ = output.flush().await;
+                }
+                None => direct_open = false,
+            },
+        }
+    }
+    // tower-lsp-server is done: what it left, then the diagnostics queued.
+    let _ = output.write_all(&buf).await;
+    while let Ok(f) = direct.try_recv() {
+        let _ = output.write_all(&f).await;
+    }
+    let _ = output.flush().await;
+    let _ = output.shutdown().await;
+}
+
+/// How many bytes at the start of `b` are whole frames. tower-lsp-server
+/// writes nothing else, but if a header could not be read, everything is
+/// passed on as it is rather than held back.
+fn whole_frames(b: &[u8]) -> usize {
+    let mut at = 0;
+    loop {
+        match frame(&b[at..]) {
+            Frame::Message {
+                header_len,
+                body_len,
+            } => at += header_len + body_len,
+            Frame::Incomplete => return at,
+            Frame::BadHeader { .. } => return b.len(),
+        }
+    }
+}
+
 pub(crate) async fn forward<R, W>(mut input: R, mut output: W)
 where
     R: AsyncRead + Unpin,

@@ -7,6 +7,7 @@ pub mod documents;
 mod draft;
 mod framing;
 mod ide;
+mod publish;
 mod render;
 mod review;
 mod server;
@@ -78,27 +79,37 @@ where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
-    let (service, socket) = service();
+    // Diagnostics are written to the output directly (see `publish`),
+    // between the messages tower-lsp-server writes.
+    let (frames, direct) = tokio::sync::mpsc::unbounded_channel();
+    let (service, socket) = service(publish::Publisher::new(frames));
     // Messages are framed and checked first, so that a malformed one is
     // answered with an error instead of ending the session (see `framing`).
     let (to_server, server_input) = tokio::io::duplex(64 * 1024);
-    let server = tower_lsp_server::Server::new(server_input, output, socket).serve(service);
+    let (server_output, from_server) = tokio::io::duplex(64 * 1024);
+    let server = tower_lsp_server::Server::new(server_input, server_output, socket).serve(service);
     let forward = framing::forward(input, to_server);
-    tokio::pin!(server, forward);
-    tokio::select! {
-        _ = &mut server => {}
-        // The input ended: the server sees the end of its input and stops.
-        _ = &mut forward => server.await,
-    }
+    let write = framing::write_out(from_server, direct, output);
+    let session = async move {
+        tokio::pin!(server, forward);
+        tokio::select! {
+            _ = &mut server => {}
+            // The input ended: the server sees the end of its input and stops.
+            _ = &mut forward => server.await,
+        }
+    };
+    tokio::join!(session, write);
 }
 
 /// The service, with the notification tower-lsp-server does not route itself
 /// (`window/workDoneProgress/cancel`, for cancelling Claude drafts).
-fn service() -> (
+fn service(
+    publisher: publish::Publisher,
+) -> (
     tower_lsp_server::LspService<Backend>,
     tower_lsp_server::ClientSocket,
 ) {
-    tower_lsp_server::LspService::build(Backend::new)
+    tower_lsp_server::LspService::build(move |client| Backend::new(client, publisher))
         .custom_method(
             "window/workDoneProgress/cancel",
             Backend::work_done_progress_cancel,

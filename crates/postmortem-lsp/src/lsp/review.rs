@@ -340,9 +340,7 @@ async fn review(
     };
     let changed = located.len() - shown;
     if let Some((diags, version)) = publish {
-        ctx.client
-            .publish_diagnostics(ctx.uri.clone(), diags, Some(version))
-            .await;
+        ctx.publisher.publish(ctx.uri.clone(), diags, Some(version));
     } else if pull {
         let _ = ctx.client.workspace_diagnostic_refresh().await;
     }

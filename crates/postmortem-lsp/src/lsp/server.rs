@@ -1,5 +1,6 @@
 use super::convert;
 use super::documents::{char_index, ConfigCache, Document, InputCache};
+use super::publish::Publisher;
 use crate::analysis::{analyze, analyze_after, Analysis, Cache, Options};
 use crate::config::Config;
 use crate::diagnostic::Locale;
@@ -133,11 +134,14 @@ pub struct Backend {
     pub(crate) cache: Arc<Cache>,
     /// Claude drafts running now, for cancel.
     pub(crate) drafts: Arc<super::draft::Drafts>,
+    /// Where diagnostics are published (all of them: see `publish`).
+    pub(crate) publisher: Publisher,
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Self {
+    pub(crate) fn new(client: Client, publisher: Publisher) -> Self {
         Backend {
+            publisher,
             client,
             state: Arc::new(Mutex::new(State::default())),
             inputs: Arc::new(InputCache::default()),
@@ -188,6 +192,7 @@ impl Backend {
         doc.worker = true;
         let w = Worker {
             client: self.client.clone(),
+            publisher: self.publisher.clone(),
             state: self.state.clone(),
             inputs: self.inputs.clone(),
             cache: self.cache.clone(),
@@ -259,9 +264,7 @@ impl Backend {
             };
             (diags, doc.version)
         };
-        self.client
-            .publish_diagnostics(uri, msg.0, Some(msg.1))
-            .await;
+        self.publisher.publish(uri, msg.0, Some(msg.1));
     }
 
     /// Re-analyzes every open postmortem (after configuration or input changes).
@@ -524,11 +527,7 @@ impl LanguageServer for Backend {
             (now, is_pm)
         };
         match now {
-            Some((diags, version)) => {
-                self.client
-                    .publish_diagnostics(td.uri, diags, Some(version))
-                    .await
-            }
+            Some((diags, version)) => self.publisher.publish(td.uri, diags, Some(version)),
             None if !is_pm => self.publish(td.uri).await,
             None => {}
         }
@@ -571,11 +570,7 @@ impl LanguageServer for Backend {
             (now, is_pm)
         };
         match now {
-            Some((diags, version)) => {
-                self.client
-                    .publish_diagnostics(uri, diags, Some(version))
-                    .await
-            }
+            Some((diags, version)) => self.publisher.publish(uri, diags, Some(version)),
             None if !is_pm => self.publish(uri).await,
             None => {}
         }
@@ -604,9 +599,8 @@ impl LanguageServer for Backend {
             st.docs.remove(&params.text_document.uri).is_some()
         };
         if existed && !self.state().pull_diagnostics {
-            self.client
-                .publish_diagnostics(params.text_document.uri, Vec::new(), None)
-                .await;
+            self.publisher
+                .publish(params.text_document.uri, Vec::new(), None);
         }
     }
 
@@ -824,6 +818,7 @@ impl LanguageServer for Backend {
 /// each result unless a newer edit arrived meanwhile (latest version wins).
 struct Worker {
     client: Client,
+    publisher: Publisher,
     state: Arc<Mutex<State>>,
     inputs: Arc<InputCache>,
     cache: Arc<Cache>,
@@ -907,9 +902,7 @@ impl Worker {
                 .get(&uri)
                 .is_some_and(|d| d.generation == generation);
             if still {
-                self.client
-                    .publish_diagnostics(uri.clone(), diags, Some(version))
-                    .await;
+                self.publisher.publish(uri.clone(), diags, Some(version));
             }
         }
     }
