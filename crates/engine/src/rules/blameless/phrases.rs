@@ -28,7 +28,8 @@
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::{Regex, RegexBuilder};
+use regex_automata::meta;
+use regex_automata::util::captures::Captures;
 use serde::Deserialize;
 
 use super::subject::SubjectMode;
@@ -82,7 +83,7 @@ pub(crate) struct LazyRegex {
     source: String,
     case_sensitive: bool,
     ascii: bool,
-    cell: OnceLock<Regex>,
+    cell: OnceLock<PhraseRegex>,
 }
 
 impl Clone for LazyRegex {
@@ -97,9 +98,9 @@ impl Clone for LazyRegex {
 }
 
 impl std::ops::Deref for LazyRegex {
-    type Target = Regex;
+    type Target = PhraseRegex;
 
-    fn deref(&self) -> &Regex {
+    fn deref(&self) -> &PhraseRegex {
         self.get()
     }
 }
@@ -114,11 +115,92 @@ impl LazyRegex {
         }
     }
 
-    pub(crate) fn get(&self) -> &Regex {
+    pub(crate) fn get(&self) -> &PhraseRegex {
         self.cell.get_or_init(|| {
-            build(&self.source, self.case_sensitive, self.ascii)
-                .unwrap_or_else(|_| super::names::never_matches())
+            build(&self.source, self.case_sensitive, self.ascii).unwrap_or_else(|_| PhraseRegex {
+                re: meta::Regex::new_many::<&str>(&[]).ok(),
+            })
         })
+    }
+}
+
+/// A phrase's compiled regex: `regex-automata`'s meta regex with only the
+/// engines a phrase needs. Phrases run on one prose value at a time, a few
+/// hundred bytes, where the bounded backtracker and the PikeVM are quick; the
+/// lazy DFA's cache (about 30 KiB per phrase) and the reverse automaton the
+/// DFAs search with (a third of a compiled phrase) were held for the life of
+/// the server for nothing (measured with `memory_usage()` over the phrases
+/// the example lets through its gate: 4.0 MB of automata and 4.0 MB of
+/// caches with the `regex` crate's defaults, 2.3 MB and 0.9 MB like this; see
+/// docs/performance.md). Same syntax and matches as `regex::Regex`.
+#[derive(Debug)]
+pub(crate) struct PhraseRegex {
+    /// `None` for a pattern that failed to compile (tested not to happen).
+    re: Option<meta::Regex>,
+}
+
+/// One match: the same accessors as `regex::Match`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Match<'h> {
+    hay: &'h str,
+    start: usize,
+    end: usize,
+}
+
+impl<'h> Match<'h> {
+    pub(crate) fn start(&self) -> usize {
+        self.start
+    }
+    pub(crate) fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+    pub(crate) fn as_str(&self) -> &'h str {
+        &self.hay[self.start..self.end]
+    }
+}
+
+/// The groups of one match: the same accessors as `regex::Captures`.
+pub(crate) struct Caps<'h> {
+    hay: &'h str,
+    caps: Captures,
+}
+
+impl<'h> Caps<'h> {
+    fn at(&self, span: Option<regex_automata::Span>) -> Option<Match<'h>> {
+        span.map(|s| Match {
+            hay: self.hay,
+            start: s.start,
+            end: s.end,
+        })
+    }
+    pub(crate) fn get(&self, i: usize) -> Option<Match<'h>> {
+        self.at(self.caps.get_group(i))
+    }
+    pub(crate) fn name(&self, name: &str) -> Option<Match<'h>> {
+        self.at(self.caps.get_group_by_name(name))
+    }
+}
+
+impl PhraseRegex {
+    #[cfg(test)]
+    pub(crate) fn is_match(&self, hay: &str) -> bool {
+        self.re.as_ref().is_some_and(|r| r.is_match(hay))
+    }
+
+    pub(crate) fn find_iter<'h>(&'h self, hay: &'h str) -> impl Iterator<Item = Match<'h>> + 'h {
+        self.re.iter().flat_map(move |r| {
+            r.find_iter(hay).map(move |m| Match {
+                hay,
+                start: m.start(),
+                end: m.end(),
+            })
+        })
+    }
+
+    pub(crate) fn captures_iter<'h>(&'h self, hay: &'h str) -> impl Iterator<Item = Caps<'h>> + 'h {
+        self.re
+            .iter()
+            .flat_map(move |r| r.captures_iter(hay).map(move |caps| Caps { hay, caps }))
     }
 }
 
@@ -227,18 +309,13 @@ fn ascii_classes(p: &str, all: bool) -> String {
     out
 }
 
-/// A phrase regex. Its lazy DFA is turned off (a cache capacity below the
-/// minimum, which the `regex` crate takes as "don't build it"): phrases run
-/// on one prose value at a time, a few hundred bytes, where the bounded
-/// backtracker or the PikeVM is as quick, while each lazy DFA's cache held
-/// about 30 KiB per compiled phrase for the life of the server (measured with
-/// `regex-automata`'s `memory_usage`: 3.1 of the 4.0 MB of caches of the 106
-/// phrases that can match somewhere in the example; see docs/performance.md).
-fn build(p: &str, case_sensitive: bool, ascii: bool) -> Result<Regex, String> {
-    RegexBuilder::new(&ascii_classes(p, ascii))
-        .case_insensitive(!case_sensitive)
-        .dfa_size_limit(0)
-        .build()
+/// Compiles a phrase (see [`PhraseRegex`]).
+fn build(p: &str, case_sensitive: bool, ascii: bool) -> Result<PhraseRegex, String> {
+    meta::Builder::new()
+        .configure(meta::Config::new().hybrid(false).dfa(false))
+        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(!case_sensitive))
+        .build(&ascii_classes(p, ascii))
+        .map(|re| PhraseRegex { re: Some(re) })
         .map_err(|e| e.to_string())
 }
 
