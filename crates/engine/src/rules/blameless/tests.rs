@@ -2090,7 +2090,11 @@ const CF: FieldKind = FieldKind::Factor;
 /// Post-hoc families that must be found, in both languages.
 const FRESH5_POST_HOC: &[(&str, FieldKind, &str)] = &[
     // PM302: "because <someone> skipped / bypassed / ignored" (a single letter is a person)
-    ("Checkout broke because K skipped the canary stage.", O, "PM302"),
+    (
+        "Checkout broke because K skipped the canary stage.",
+        O,
+        "PM302",
+    ),
     (
         "The queue filled up because the operator bypassed the rate limiter.",
         RC,
@@ -2157,7 +2161,11 @@ const FRESH5_POST_HOC: &[(&str, FieldKind, &str)] = &[
         "PM304",
     ),
     // PM305: best practices, asap, a culture of, regularly review, should consider
-    ("Reinforce best practices for handling customer data.", A, "PM305"),
+    (
+        "Reinforce best practices for handling customer data.",
+        A,
+        "PM305",
+    ),
     (
         "The goal is to promote good practices in credential storage.",
         A,
@@ -2200,14 +2208,22 @@ const FRESH5_POST_HOC: &[(&str, FieldKind, &str)] = &[
         A,
         "PM305",
     ),
-    ("Teams may also consider a second approval step.", A, "PM305"),
+    (
+        "Teams may also consider a second approval step.",
+        A,
+        "PM305",
+    ),
     // PM306: someone "finally" notices; gaffe, fiasco; buck-passing, CYA
     (
         "M finally acknowledges the page after twenty minutes.",
         O,
         "PM306",
     ),
-    ("The on-call engineer finally noticed the alert.", W, "PM306"),
+    (
+        "The on-call engineer finally noticed the alert.",
+        W,
+        "PM306",
+    ),
     (
         "The gaffe happened when invoices went to the wrong customers.",
         W,
@@ -2282,7 +2298,10 @@ const FRESH5_POST_HOC: &[(&str, FieldKind, &str)] = &[
 /// Hard negatives for the fresh5 families: statements about blame, systems
 /// as subjects, negations, concrete or finished changes.
 const FRESH5_NEGATIVES: &[(&str, FieldKind)] = &[
-    ("The job failed because the scheduler skipped the retry.", RC),
+    (
+        "The job failed because the scheduler skipped the retry.",
+        RC,
+    ),
     (
         "The build passed because the linter skipped generated files.",
         W,
@@ -2317,7 +2336,10 @@ const FRESH5_NEGATIVES: &[(&str, FieldKind)] = &[
         "The restore path now handles operator error by keeping a snapshot for 7 days.",
         W,
     ),
-    ("The migration came from a rushed design review in 2021.", RC),
+    (
+        "The migration came from a rushed design review in 2021.",
+        RC,
+    ),
     ("The runbook was followed, but step 4 timed out.", W),
     (
         "The procedure could not be followed because the console was down.",
@@ -2356,7 +2378,10 @@ const FRESH5_NEGATIVES: &[(&str, FieldKind)] = &[
         "Roll back automatically as soon as the error rate passes 2%.",
         A,
     ),
-    ("Publish the culture survey results on the wiki by 1 March.", A),
+    (
+        "Publish the culture survey results on the wiki by 1 March.",
+        A,
+    ),
     (
         "The scheduler regularly checks certificate expiry and pages at 14 days.",
         A,
