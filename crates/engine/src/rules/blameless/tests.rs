@@ -2342,6 +2342,14 @@ const FRESH5_NEGATIVES: &[(&str, FieldKind)] = &[
     ),
     ("The runbook was followed, but step 4 timed out.", W),
     (
+        "The retry policy was not adhered to by the SDK, which retried without backoff.",
+        RC,
+    ),
+    (
+        "Make it clear to users on the status page which region is down.",
+        A,
+    ),
+    (
         "The procedure could not be followed because the console was down.",
         RC,
     ),
@@ -2402,6 +2410,8 @@ const FRESH5_NEGATIVES: &[(&str, FieldKind)] = &[
     ("調查小組將從設備、環境及人為因素等多方面進行調查。", CF),
     ("新增雙人覆核以防止人為錯誤干預系統設定。", A),
     ("所有變更均依規定通報主管機關。", W),
+    ("變更單未依規定附上回滾計畫時，系統會自動退回。", W),
+    ("設定檔當初未納入版本控制，因此無法追溯。", W),
     ("依規定，維護作業應提前 3 天公告。", W),
     ("每次大型活動前應提前完成壓力測試。", A),
     ("當初設計時即已加入限流機制。", W),
