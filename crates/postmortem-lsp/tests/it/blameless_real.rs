@@ -7,7 +7,8 @@
 //! prints the table per split (the tuning splits dev, tuning-r2 and fresh2 —
 //! each held out at its first run and tuned on after it; fresh3, held out at
 //! its first run in round 4 and then fixed post hoc; fresh4, the same in round
-//! 5; fresh5, round 6's batch; the held-out split test; all), per language and per rule. Misclassified
+//! 5; fresh5, the same in round 6; the held-out split test; all), per
+//! language and per rule. Misclassified
 //! sentences are listed for every split but test (held out: set
 //! `BLAMELESS_SHOW_TEST=1` to list it too).
 //!
@@ -17,10 +18,10 @@
 //! below its regression floor per language: test (precision 0.85, recall
 //! 0.70, set under its first measurement), or fresh3 below its floor
 //! (precision 0.90, recall 0.90) or fresh4 below its (precision 0.90, recall
-//! 0.75), each set under its figures after the post-hoc fixes, or fresh5
-//! below its floor (set under its first run) (their first,
-//! held-out runs are recorded in docs/blameless.md). The held-out figures are
-//! reported, not tuned.
+//! 0.75) or fresh5 below its (precision 0.95, recall 0.85), each set under
+//! its figures after the post-hoc fixes (their first, held-out runs are
+//! recorded in docs/blameless.md). The held-out figures are reported, not
+//! tuned.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -51,15 +52,18 @@ const POST_HOC: [&str; 1] = ["fresh3"];
 const FRESH: [&str; 1] = ["fresh4"];
 /// Regression floor on `fresh4`, under its figures after the post-hoc fixes
 /// (English 0.979 / 0.810, 繁體中文 1.000 / 0.864).
-/// Round 6's fresh batch: collected and labelled by someone who never read
-/// the rules nor ran the checker, committed (`b41ed0e`) before its first run.
-const FRESH5: [&str; 1] = ["fresh5"];
-/// Regression floor on `fresh5`, under its first run (English 0.810 / 0.618,
-/// 繁體中文 0.818 / 0.524).
-const FRESH5_MIN_PRECISION: f64 = 0.78;
-const FRESH5_MIN_RECALL: f64 = 0.50;
 const FRESH_MIN_PRECISION: f64 = 0.90;
 const FRESH_MIN_RECALL: f64 = 0.75;
+/// Round 6's fresh batch: collected and labelled by someone who never read
+/// the rules nor ran the checker, committed (`b41ed0e`) before its first run;
+/// measured once as held out (English 0.810 / 0.618, 繁體中文 0.818 / 0.524,
+/// docs/blameless.md), then tuned on by pattern family (post hoc, unit test
+/// `post_hoc_families_after_the_fresh5_run`). It keeps its own group.
+const FRESH5: [&str; 1] = ["fresh5"];
+/// Regression floor on `fresh5`, just under its figures after the post-hoc
+/// fixes (English 0.980 / 0.909, 繁體中文 0.957 / 0.874).
+const FRESH5_MIN_PRECISION: f64 = 0.95;
+const FRESH5_MIN_RECALL: f64 = 0.85;
 /// Regression floor on `fresh3`, under its figures after the post-hoc fixes.
 const POST_HOC_MIN_PRECISION: f64 = 0.90;
 const POST_HOC_MIN_RECALL: f64 = 0.90;
@@ -194,7 +198,7 @@ fn blameless_real_corpus_precision_and_recall() {
     );
     let count = |split: &str| rows.iter().filter(|r| r.split == split).count();
     println!(
-        "\nreal blameless corpus: {} sentences ({} English, {zh} 繁體中文; tuning: {} dev, {} tuning-r2, {} fresh2; {} fresh3 (held out at its first run, then tuned on); {} fresh4 (the same in round 5); {} fresh5 (round 6); held out: {} test)",
+        "\nreal blameless corpus: {} sentences ({} English, {zh} 繁體中文; tuning: {} dev, {} tuning-r2, {} fresh2; {} fresh3 (held out at its first run, then tuned on); {} fresh4 (the same in round 5); {} fresh5 (the same in round 6); held out: {} test)",
         rows.len(),
         rows.len() - zh,
         count("dev"),

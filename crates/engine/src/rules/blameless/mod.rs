@@ -557,7 +557,9 @@ fn has_measurable(text: &str) -> bool {
             | \bso\s+(?:that\s+)?(?:it|the|every|all|each|no|any|a)\b[^.;]{0,80}?\b(?:refuses?|blocks?|rejects?|requires?|fails?|alerts?|pages?|prevents?|cannot|can['’]t|must|never|always|only|stops?)\b
             | \bby\s+(?:adding|introducing|creating|enabling|requiring|blocking|implementing|deploying|setting\s+up|wiring|moving|switching|replacing|removing|automating|making)\b
             | (?:透過|藉由|藉著)(?:新增|加入|導入|建立|啟用|設定|自動化|改用|移除|阻擋)
-            | 使(?:得)?[^。；;]{0,30}(?:無法|不能|必須|會自動|自動)",
+            | 使(?:得)?[^。；;]{0,30}(?:無法|不能|必須|會自動|自動)
+            | 已(?:經)?(?:在|於)?[^。；;]{0,20}?(?:加入|新增|導入|建置|啟用|上線|部署|列管)
+            | (?:遷移|搬遷|移設|移置)(?:到|至)",
         )
         .unwrap_or_else(|_| names::never_matches())
     });

@@ -493,6 +493,12 @@ const ZH_PERSON: &[&str] = &[
     "機關",
     // the respondent of a disciplinary case (被付懲戒人); after fresh4
     "懲戒人",
+    // crews and clerks (after fresh5): 「列車車長不按號誌」「負責的職員沒有即時清除」
+    "車長",
+    "職員",
+    "組員",
+    "航員",
+    "機師",
 ];
 const ZH_SYSTEM: &[&str] = &[
     "系統",

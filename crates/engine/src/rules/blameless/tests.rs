@@ -2076,3 +2076,378 @@ fn round5_families_in_both_languages() {
 fn round5_findings_rewrite_toward_the_system_gap() {
     rewrites_hold(ROUND5_POSITIVES, false);
 }
+
+// ─── After fresh5's first run (post hoc, reported apart) ─────────────────
+// fresh5's first run is recorded as it was (docs/blameless.md, sixth round);
+// these families come from its misses and extras, but every sentence here is
+// written for the test (none is a fresh5 sentence): each family in a few
+// subject / modal / negation variations, with hard negatives.
+
+const O: FieldKind = FieldKind::Other;
+const S: FieldKind = FieldKind::Summary;
+const CF: FieldKind = FieldKind::Factor;
+
+/// Post-hoc families that must be found, in both languages.
+const FRESH5_POST_HOC: &[(&str, FieldKind, &str)] = &[
+    // PM302: "because <someone> skipped / bypassed / ignored" (a single letter is a person)
+    (
+        "Checkout broke because K skipped the canary stage.",
+        O,
+        "PM302",
+    ),
+    (
+        "The queue filled up because the operator bypassed the rate limiter.",
+        RC,
+        "PM302",
+    ),
+    (
+        "Production went down because someone ignored the failing check.",
+        W,
+        "PM302",
+    ),
+    // PM303: passive non-compliance
+    (
+        "The rollback steps in the runbook were not followed.",
+        RC,
+        "PM303",
+    ),
+    (
+        "The change was not carried out in accordance with the change policy.",
+        CF,
+        "PM303",
+    ),
+    (
+        "The outage was caused by a failure to follow the release checklist.",
+        RC,
+        "PM303",
+    ),
+    (
+        "Published procedures were not adhered to during the cutover.",
+        W,
+        "PM303",
+    ),
+    // PM303: "could have been prevented", "preventable"
+    (
+        "The outage could have been prevented, the review concluded.",
+        S,
+        "PM303",
+    ),
+    ("This was an entirely preventable incident.", S, "PM303"),
+    (
+        "The data loss might have been avoided, the regulator said.",
+        W,
+        "PM303",
+    ),
+    // PM304: more staff training, reinforce training, make it clear to staff
+    (
+        "We will provide more staff training on data handling.",
+        A,
+        "PM304",
+    ),
+    ("Reinforce training with monthly reminders.", A, "PM304"),
+    (
+        "More training for the support team on escalation.",
+        A,
+        "PM304",
+    ),
+    (
+        "Organisations should make it clear to staff which systems they may access.",
+        A,
+        "PM304",
+    ),
+    (
+        "Make it clear to all engineers that production access is logged.",
+        A,
+        "PM304",
+    ),
+    // PM305: best practices, asap, a culture of, regularly review, should consider
+    (
+        "Reinforce best practices for handling customer data.",
+        A,
+        "PM305",
+    ),
+    (
+        "The goal is to promote good practices in credential storage.",
+        A,
+        "PM305",
+    ),
+    ("The fix will be rolled out asap.", A, "PM305"),
+    (
+        "An action plan will be implemented as soon as possible.",
+        A,
+        "PM305",
+    ),
+    (
+        "Implement a culture of openness so staff report near misses.",
+        A,
+        "PM305",
+    ),
+    ("Foster a blameless culture across engineering.", A, "PM305"),
+    (
+        "Build a culture where people feel safe to escalate.",
+        A,
+        "PM305",
+    ),
+    (
+        "Regularly review who has access to the payroll system.",
+        A,
+        "PM305",
+    ),
+    (
+        "Organisations should periodically check their mailing lists.",
+        A,
+        "PM305",
+    ),
+    (
+        "We will review and regularly update the escalation policy.",
+        A,
+        "PM305",
+    ),
+    (
+        "The regulator said firms should consider encrypting backups.",
+        A,
+        "PM305",
+    ),
+    (
+        "Teams may also consider a second approval step.",
+        A,
+        "PM305",
+    ),
+    // PM306: someone "finally" notices; gaffe, fiasco; buck-passing, CYA
+    (
+        "M finally acknowledges the page after twenty minutes.",
+        O,
+        "PM306",
+    ),
+    (
+        "The on-call engineer finally noticed the alert.",
+        W,
+        "PM306",
+    ),
+    (
+        "The gaffe happened when invoices went to the wrong customers.",
+        W,
+        "PM306",
+    ),
+    ("The rollout turned into a debacle.", W, "PM306"),
+    (
+        "Frankly, this is buck-passing of the highest order.",
+        S,
+        "PM306",
+    ),
+    ("The vendor's report reads like CYA.", W, "PM306"),
+    ("Not to mince words, the handover failed.", W, "PM306"),
+    // 繁體中文 PM302: 人為出錯; a person 錯誤+verb, 不按…; 涉有…疏失; 過失 (legal); users who
+    // 不懂得使用; 卻將 after a person's step
+    ("事故起因是人為出錯。", RC, "PM302"),
+    ("值班人員錯誤核准了舊版設定。", RC, "PM302"),
+    ("司機員錯誤關閉列車防護系統。", RC, "PM302"),
+    ("列車車長不按號誌行駛。", W, "PM302"),
+    ("相關人員涉有督導不周之疏失。", W, "PM302"),
+    ("承辦人員涉嫌行政疏失，將移送調查。", W, "PM302"),
+    ("法院認定駕駛員有過失，依過失致死罪判刑。", RC, "PM302"),
+    ("檢方認為操作員過失嫌疑重大。", W, "PM302"),
+    ("部分使用者不懂得操作新系統而出事。", RC, "PM302"),
+    ("事故疑因用戶不會使用新介面所致。", RC, "PM302"),
+    ("車主申請後，卻將標籤貼在另一台車上。", RC, "PM302"),
+    ("用戶收到通知後，卻把密碼寄給了陌生人。", W, "PM302"),
+    // 繁體中文 PM303: 未依…規定; 應提前 / 早知; 當初沒…; 未做足 / 事前測試不周; 沒有即時; 通報速度不足
+    ("承辦單位未依規定通報主管機關。", W, "PM303"),
+    ("維修人員未依照標準作業程序斷電。", RC, "PM303"),
+    ("廠商沒有按照規定進行備份。", W, "PM303"),
+    ("早知道流量會暴增，就該先擴容。", W, "PM303"),
+    ("主管機關更應提早準備因應措施。", RC, "PM303"),
+    ("營運單位應提前做好壓力測試。", W, "PM303"),
+    ("資料格式問題當初沒檢查到。", RC, "PM303"),
+    ("當初未評估尖峰流量。", RC, "PM303"),
+    ("有關單位仍未有做足事前測試。", W, "PM303"),
+    ("疑因事前測試不周而出事。", RC, "PM303"),
+    ("負責的職員沒有即時清除舊指令。", RC, "PM303"),
+    ("值班人員未及時通報行控中心。", W, "PM303"),
+    ("司機員關閉防護系統後未通報行控中心。", RC, "PM303"),
+    ("主管機關的通報速度並不足夠。", W, "PM303"),
+    ("機管局的應變亦不夠及時。", W, "PM303"),
+    // 繁體中文 PM304: 提醒全體組員注意; 呼籲旅客; 司機員考核
+    ("增加提醒全體組員注意跑道狀況。", A, "PM304"),
+    ("提醒所有司機員注意速限。", A, "PM304"),
+    ("機場公司呼籲，旅客的行李應妥善包裝。", A, "PM304"),
+    ("營運單位呼籲用路人留意標線。", A, "PM304"),
+    ("強化司機員考核。", A, "PM304"),
+    // 繁體中文 PM305: 持續進行…作業; 持續努力 / 更高水準; 加強落實; 籲請 / 促請
+    ("將持續進行系統穩定化作業。", A, "PM305"),
+    ("持續辦理設備巡檢事宜。", A, "PM305"),
+    ("未來會持續努力達到更高服務水準。", A, "PM305"),
+    (
+        "也將加強落實標準作業流程，所有工程均須通過審查後方能施工。",
+        A,
+        "PM305",
+    ),
+    ("也籲請政府加強取締。", A, "PM305"),
+    ("促請主管機關全面檢查。", A, "PM305"),
+    // 繁體中文 PM306: 竟然, 令人無法苟同, 根本不及格, 痛批, 避重就輕, 本末倒置, 太神了吧
+    ("竟然發生資料遺失。", W, "PM306"),
+    ("這種錯誤令人無法苟同。", W, "PM306"),
+    ("系統當機令人不可思議。", W, "PM306"),
+    ("施工區的管理根本不及格。", W, "PM306"),
+    ("議員痛批市府系統問題太多。", W, "PM306"),
+    ("高層避重就輕，未說明原因。", W, "PM306"),
+    ("成立客服專線實在是本末倒置。", W, "PM306"),
+    ("這感應範圍也太神了吧。", W, "PM306"),
+];
+
+/// Hard negatives for the fresh5 families: statements about blame, systems
+/// as subjects, negations, concrete or finished changes.
+const FRESH5_NEGATIVES: &[(&str, FieldKind)] = &[
+    (
+        "The job failed because the scheduler skipped the retry.",
+        RC,
+    ),
+    (
+        "The build passed because the linter skipped generated files.",
+        W,
+    ),
+    ("We finally found the leaking connection pool.", W),
+    ("The alert finally fired at 14:20.", W),
+    (
+        "Teams are often tempted to push the fault onto whoever made a mistake.",
+        W,
+    ),
+    (
+        "Too many reviews end by blaming the operator instead of the design.",
+        W,
+    ),
+    (
+        "The outage everyone wanted to blame on the network was a DNS expiry.",
+        RC,
+    ),
+    (
+        "Human error is an overarching label for the outcome of management decisions.",
+        W,
+    ),
+    (
+        "A shortage of staff and training has been blamed for the delays.",
+        W,
+    ),
+    (
+        "Any system that allows a single human mistake to wipe a database is fragile.",
+        W,
+    ),
+    (
+        "The restore path now handles operator error by keeping a snapshot for 7 days.",
+        W,
+    ),
+    (
+        "The migration came from a rushed design review in 2021.",
+        RC,
+    ),
+    ("The runbook was followed, but step 4 timed out.", W),
+    (
+        "The retry policy was not adhered to by the SDK, which retried without backoff.",
+        RC,
+    ),
+    (
+        "Make it clear to users on the status page which region is down.",
+        A,
+    ),
+    (
+        "The procedure could not be followed because the console was down.",
+        RC,
+    ),
+    (
+        "If the steps are not followed, the deploy tool blocks the release.",
+        W,
+    ),
+    (
+        "The data loss could not have been prevented with the tools we had.",
+        W,
+    ),
+    (
+        "Most of these failures are not preventable by code review alone.",
+        W,
+    ),
+    (
+        "The overload could have been prevented by a rate limit on the import job.",
+        RC,
+    ),
+    ("Move model training jobs to the GPU pool by 1 May.", A),
+    (
+        "The error message will make it clear to users which field is missing.",
+        A,
+    ),
+    (
+        "Enforce the secrets linter in CI so a plaintext key fails the build.",
+        A,
+    ),
+    (
+        "Page the database owner as soon as replication lag exceeds 30 s.",
+        A,
+    ),
+    (
+        "Roll back automatically as soon as the error rate passes 2%.",
+        A,
+    ),
+    (
+        "Publish the culture survey results on the wiki by 1 March.",
+        A,
+    ),
+    (
+        "The scheduler regularly checks certificate expiry and pages at 14 days.",
+        A,
+    ),
+    (
+        "The scheduler will consider node taints when placing pods.",
+        A,
+    ),
+    ("系統錯誤關閉了連線池。", RC),
+    ("工程師發現錯誤輸入後立即回滾。", W),
+    ("值班人員修正了錯誤關閉的連線。", W),
+    ("新流程上線後，使用者不會使用到舊介面。", W),
+    ("監控程式錯誤判讀了感測器數值。", W),
+    ("經調查，相關人員並未涉有疏失。", W),
+    ("經鑑定，司機員並無過失。", RC),
+    ("新介面讓使用者不需要學習就能操作。", W),
+    ("系統收到請求後，卻將資料寫入舊的資料表。", RC),
+    ("調查小組將從設備、環境及人為因素等多方面進行調查。", CF),
+    ("新增雙人覆核以防止人為錯誤干預系統設定。", A),
+    ("所有變更均依規定通報主管機關。", W),
+    ("變更單未依規定附上回滾計畫時，系統會自動退回。", W),
+    ("設定檔當初未納入版本控制，因此無法追溯。", W),
+    ("依規定，維護作業應提前 3 天公告。", W),
+    ("每次大型活動前應提前完成壓力測試。", A),
+    ("當初設計時即已加入限流機制。", W),
+    ("事前測試涵蓋了所有交易類型。", W),
+    ("監控系統未即時發出告警。", RC),
+    ("告警系統未通報行控中心，因為閘道逾時。", RC),
+    ("議員質疑，司機員有沒有通報行控中心？", W),
+    ("因缺少告警，致值班人員未能及時發現異常。", RC),
+    ("機車未裝設告警功能，致司機員未能判斷設備損壞。", RC),
+    ("系統的處理速度不夠快，造成佇列堆積。", RC),
+    ("局長已自請處分。", A),
+    ("加裝門禁以防止設備遭干預，包括人為錯誤或外力破壞。", A),
+    ("持續進行每日備份，保留 30 天。", A),
+    ("已在關鍵流程中加入雙重認證，確保同類事件不再發生。", A),
+    ("已立即強化光纜標示，並規劃將其遷移到獨立管線。", A),
+    ("已將該帳號列管，並新增警告提醒機制，避免再度發生。", A),
+    ("畢竟系統已運作十年。", W),
+    ("究竟是哪個元件故障仍在調查。", W),
+    ("驗收測試不及格的版本不會上線。", W),
+];
+
+#[test]
+fn post_hoc_families_after_the_fresh5_run() {
+    families_hold(FRESH5_POST_HOC, FRESH5_NEGATIVES);
+}
+
+#[test]
+fn fresh5_post_hoc_findings_rewrite_toward_the_system_gap() {
+    // "finally" about a responder is deleted and 人為出錯 has the human-error
+    // entry's phrase rewrite (no TODO); every other finding turns the sentence
+    // toward the system gap
+    let (phrase, turned): (Vec<_>, Vec<_>) = FRESH5_POST_HOC
+        .iter()
+        .copied()
+        .partition(|(t, _, _)| t.contains(" finally ") || t.contains("人為出錯"));
+    assert_eq!(phrase.len(), 3);
+    rewrites_hold(&phrase, false);
+    rewrites_hold(&turned, true);
+}
