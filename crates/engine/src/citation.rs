@@ -54,8 +54,11 @@ const UNSTATED: &[&str] = &["source unstated", "來源未明示", "来源未明�
 pub fn find(s: &str) -> Vec<Found> {
     let mut out = Vec::new();
     let mut i = 0;
-    while let Some(open) = s[i..].find('[').map(|o| o + i) {
-        let Some(close) = s[open + 1..].find([']', '[']).map(|c| c + open + 1) else {
+    // Brackets are ASCII: found by byte (memchr), as every value is scanned
+    // on every keystroke.
+    let b = s.as_bytes();
+    while let Some(open) = memchr::memchr(b'[', &b[i..]).map(|o| o + i) {
+        let Some(close) = memchr::memchr2(b']', b'[', &b[open + 1..]).map(|c| c + open + 1) else {
             break;
         };
         if s.as_bytes()[close] == b'[' {

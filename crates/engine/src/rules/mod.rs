@@ -246,18 +246,28 @@ pub fn blameless_hits(
 ) -> Vec<BlamelessHit> {
     // The prose values and how each is judged.
     let mut prose: Vec<(&ScalarRec, blameless::FieldKind)> = Vec::new();
+    // A field's kind depends on its schema path only (indices aside, which
+    // `from_field` drops), and neighbouring values often share one.
+    let mut last_kind: Option<(&str, blameless::FieldKind)> = None;
     for rec in scalars {
         let spath = rec.spath;
-        let top = spath.split('.').next().unwrap_or("");
         if !prose::is_prose(spath, &rec.scalar.value) {
             continue;
         }
         // Improvement entries under prevention_categories are judged like action statements.
-        let kind = if top == "prevention_categories" {
-            blameless::FieldKind::Action
-        } else {
-            blameless::FieldKind::from_field(rec.path)
-        };
+        let kind =
+            if spath == "prevention_categories" || spath.starts_with("prevention_categories.") {
+                blameless::FieldKind::Action
+            } else {
+                match last_kind {
+                    Some((p, k)) if p == spath => k,
+                    _ => {
+                        let k = blameless::FieldKind::from_field(spath);
+                        last_kind = Some((spath, k));
+                        k
+                    }
+                }
+            };
         prose.push((rec, kind));
     }
     let texts: Vec<(&str, blameless::FieldKind)> = prose

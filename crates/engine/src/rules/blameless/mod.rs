@@ -78,10 +78,15 @@ impl FieldKind {
         // The path's names without indices (`action_items[2]` → `action_items`),
         // compared without case; nothing is allocated (this runs per value
         // on every keystroke).
+        // `.`, `/` and `[` are ASCII, so cutting at their bytes keeps UTF-8 whole.
         let mut segs = path
-            .split(['.', '/'])
-            .map(|s| s.split('[').next().unwrap_or("").trim())
-            .filter(|s| !s.is_empty() && !s.chars().all(|c| c.is_ascii_digit()));
+            .as_bytes()
+            .split(|&b| b == b'.' || b == b'/')
+            .map(|seg| {
+                let end = seg.iter().position(|&b| b == b'[').unwrap_or(seg.len());
+                std::str::from_utf8(&seg[..end]).unwrap_or("").trim()
+            })
+            .filter(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()));
         let first = segs.next().unwrap_or("");
         let second = segs.next();
         let last = segs.next_back().or(second).unwrap_or(first);
