@@ -131,8 +131,11 @@ impl LazyRegex {
 /// DFAs search with (a third of a compiled phrase) were held for the life of
 /// the server for nothing (measured with `memory_usage()` over the phrases
 /// the example lets through its gate: 4.0 MB of automata and 4.0 MB of
-/// caches with the `regex` crate's defaults, 2.3 MB and 0.9 MB like this; see
-/// docs/performance.md). Same syntax and matches as `regex::Regex`.
+/// caches with the `regex` crate's defaults, 2.3 MB and 0.9 MB without the
+/// DFAs; see docs/performance.md). No one-pass DFA and no literal prefilter
+/// either: the literal gate has already checked the value (massif showed
+/// the prefilters' Teddy automata at 0.6 MB). Same syntax and matches as
+/// `regex::Regex`.
 #[derive(Debug)]
 pub(crate) struct PhraseRegex {
     /// `None` for a pattern that failed to compile (tested not to happen).
@@ -312,7 +315,13 @@ fn ascii_classes(p: &str, all: bool) -> String {
 /// Compiles a phrase (see [`PhraseRegex`]).
 fn build(p: &str, case_sensitive: bool, ascii: bool) -> Result<PhraseRegex, String> {
     meta::Builder::new()
-        .configure(meta::Config::new().hybrid(false).dfa(false))
+        .configure(
+            meta::Config::new()
+                .hybrid(false)
+                .dfa(false)
+                .onepass(false)
+                .auto_prefilter(false),
+        )
         .syntax(regex_automata::util::syntax::Config::new().case_insensitive(!case_sensitive))
         .build(&ascii_classes(p, ascii))
         .map(|re| PhraseRegex { re: Some(re) })
