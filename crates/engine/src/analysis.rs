@@ -95,10 +95,9 @@ pub struct Analysis {
     pub citations: Vec<CiteRef>,
     pub diagnostics: Vec<Diagnostic>,
     pub locale: Locale,
-    /// Names of people (chat speakers, @handles, configured), for the blameless rules.
-    pub people: Vec<String>,
-    /// A person's role when the report says it (alice → incident commander).
-    pub roles: HashMap<String, String>,
+    /// Who counts as a person, shared with the cache and every analysis of
+    /// the same inputs (`None` only for [`Analysis::empty`]).
+    people_info: Option<Arc<PeopleInfo>>,
 }
 
 impl Analysis {
@@ -113,9 +112,22 @@ impl Analysis {
             citations: Vec::new(),
             diagnostics: Vec::new(),
             locale: Locale::default(),
-            people: Vec::new(),
-            roles: HashMap::new(),
+            people_info: None,
         }
+    }
+
+    /// Names of people (chat speakers, @handles, configured), for the blameless rules.
+    pub fn people(&self) -> &[String] {
+        self.people_info.as_deref().map_or(&[], |p| &p.names)
+    }
+
+    /// A person's role when the report says it (alice → incident commander).
+    pub fn role(&self, name: &str) -> Option<&str> {
+        self.people_info
+            .as_deref()?
+            .roles
+            .get(name)
+            .map(String::as_str)
     }
 
     pub fn root(&self) -> Option<&Node> {
@@ -178,7 +190,6 @@ fn analyze_parsed(
     timing("inputs", t.elapsed());
     let t = std::time::Instant::now();
     let people_info = people_info(&text, inputs.as_deref(), opts.config, opts.cache);
-    let (people, roles) = (people_info.names.clone(), people_info.roles.clone());
     timing("people", t.elapsed());
     let t = std::time::Instant::now();
     let mut a = Analysis {
@@ -189,8 +200,7 @@ fn analyze_parsed(
         citations: Vec::new(),
         diagnostics: Vec::new(),
         locale,
-        people,
-        roles,
+        people_info: Some(people_info.clone()),
     };
     // One walk over the scalars serves the citations and every rule.
     let (mut scalar_paths, mut visit_paths) = (String::new(), String::new());
@@ -474,8 +484,8 @@ fn run_rules<'a>(
         citations,
         config,
         locale: a.locale,
-        people: &a.people,
-        roles: &a.roles,
+        people: &people.names,
+        roles: &people.roles,
         blameless: &blameless,
     };
     timing("schema walk", t.elapsed());

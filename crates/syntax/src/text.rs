@@ -47,6 +47,9 @@ impl LineIndex {
             }
             starts.push(i + 1);
         }
+        // Kept with every open document: don't keep the estimate's slack
+        // (about half of it on prose; 2 KiB per example-sized document).
+        starts.shrink_to_fit();
         LineIndex {
             starts,
             len: text.len(),
