@@ -1,6 +1,7 @@
 //! Analysis on a worker with latest-version-wins: edits sent without waiting
 //! are all applied, in order; no older version's diagnostics are published
-//! after a newer one's; the last version's diagnostics equal those of a fresh
+//! after a newer one's (a version may be published again after the settings
+//! arrive); the last version's diagnostics equal those of a fresh
 //! analysis of the same text; and a request right after an edit sees it.
 
 use crate::common::{file_uri, workspace, Client};
@@ -59,7 +60,12 @@ proptest! {
             .map(|p| p["version"].as_i64().unwrap_or(-1))
             .collect();
         versions.push(last);
-        prop_assert!(versions.windows(2).all(|w| w[0] < w[1]), "published out of order: {:?}", versions);
+        // Never an older version after a newer one. The same version may come
+        // twice: the settings the server asks for after `initialized` can
+        // arrive after the first edits, and every open document is then
+        // checked again with them and published at its current version
+        // (found with a random seed: [2, 2, 3, …]).
+        prop_assert!(versions.windows(2).all(|w| w[0] <= w[1]), "published out of order: {:?}", versions);
         // the same text opened fresh (same folder, so the same configuration)
         let fresh_uri = file_uri(&ws.join("fresh.postmortem.yaml"));
         c.notify("textDocument/didOpen", json!({"textDocument": {"uri": fresh_uri, "languageId": "yaml", "version": 1, "text": text}}));
