@@ -42,14 +42,12 @@ fn sections(text: &str, parsed: &Parsed) -> Option<Vec<usize>> {
     let b = text.as_bytes();
     // a carriage return not followed by a line feed would be a line break the
     // scan below does not see
-    if text
-        .match_indices('\r')
-        .any(|(i, _)| b.get(i + 1) != Some(&b'\n'))
-    {
+    // (both scans with memchr: this runs on the previous text at every keystroke)
+    if memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n')) {
         return None;
     }
     let mut starts = Vec::with_capacity(pairs.len());
-    let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1));
+    let line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', b).map(|i| i + 1));
     for ls in line_starts {
         if matches!(b.get(ls), None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'#')) || dash_at(b, ls) {
             continue; // blank, indented, a comment, or an item of a list under a key
