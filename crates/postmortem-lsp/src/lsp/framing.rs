@@ -218,9 +218,6 @@ async fn reject<W: AsyncWrite + Unpin>(
     write_frame(out, msg.to_string().as_bytes()).await
 }
 
-/// Copies the client's messages from `input` to `output` (the server's
-/// input), re-framed; malformed ones are replaced as the module says. Ends
-/// at the end of `input` or when `output` is closed.
 /// Writes the session's output: tower-lsp-server's messages, read back from
 /// `from_server` and passed on whole frames at a time, and the frames of
 /// `direct` (diagnostics, see [`super::publish`]), each written whole between
@@ -292,6 +289,9 @@ fn whole_frames(b: &[u8]) -> usize {
     }
 }
 
+/// Copies the client's messages from `input` to `output` (the server's
+/// input), re-framed; malformed ones are replaced as the module says. Ends
+/// at the end of `input` or when `output` is closed.
 pub(crate) async fn forward<R, W>(mut input: R, mut output: W)
 where
     R: AsyncRead + Unpin,
