@@ -95,9 +95,6 @@ pub struct Analysis {
     pub citations: Vec<CiteRef>,
     pub diagnostics: Vec<Diagnostic>,
     pub locale: Locale,
-    /// Who counts as a person, shared with the cache and every analysis of
-    /// the same inputs (`None` only for [`Analysis::empty`]).
-    people_info: Option<Arc<PeopleInfo>>,
 }
 
 impl Analysis {
@@ -112,22 +109,7 @@ impl Analysis {
             citations: Vec::new(),
             diagnostics: Vec::new(),
             locale: Locale::default(),
-            people_info: None,
         }
-    }
-
-    /// Names of people (chat speakers, @handles, configured), for the blameless rules.
-    pub fn people(&self) -> &[String] {
-        self.people_info.as_deref().map_or(&[], |p| &p.names)
-    }
-
-    /// A person's role when the report says it (alice → incident commander).
-    pub fn role(&self, name: &str) -> Option<&str> {
-        self.people_info
-            .as_deref()?
-            .roles
-            .get(name)
-            .map(String::as_str)
     }
 
     pub fn root(&self) -> Option<&Node> {
@@ -200,7 +182,6 @@ fn analyze_parsed(
         citations: Vec::new(),
         diagnostics: Vec::new(),
         locale,
-        people_info: Some(people_info.clone()),
     };
     // One walk over the scalars serves the citations and every rule.
     let (mut scalar_paths, mut visit_paths) = (String::new(), String::new());
