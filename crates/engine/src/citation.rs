@@ -61,7 +61,7 @@ pub fn find(s: &str) -> Vec<Found> {
         let Some(close) = memchr::memchr2(b']', b'[', &b[open + 1..]).map(|c| c + open + 1) else {
             break;
         };
-        if s.as_bytes()[close] == b'[' {
+        if b[close] == b'[' {
             i = close;
             continue;
         }

@@ -42,8 +42,7 @@ fn sections(text: &str, parsed: &Parsed) -> Option<Vec<usize>> {
     let b = text.as_bytes();
     // a carriage return not followed by a line feed would be a line break the
     // scan below does not see
-    // (both scans with memchr: this runs on the previous text at every keystroke)
-    if memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n')) {
+    if has_lone_cr(b) {
         return None;
     }
     let mut starts = Vec::with_capacity(pairs.len());
