@@ -11,7 +11,10 @@ crate::declare_rule! {
     ///
     /// Names come from the chat log's speakers (bots excluded), `@handles` and e-mail
     /// addresses in the document, and `[blameless] people` in .postmortem-lsp.toml.
-    /// Words in `[blameless] allow` are never names.
+    /// A bare initial counts too when it opens a clause and does what people do
+    /// ("J skipped the staging step", "because K merged it"); "Plan B", "Team C"
+    /// and "If A fails, B takes over" do not. Words in `[blameless] allow` are never
+    /// names.
     ///
     /// The quick fix replaces the name with the person's role from the report
     /// ("the incident commander"), else "the responder" / 「應變人員」.
@@ -25,6 +28,12 @@ crate::declare_rule! {
     /// root_cause:
     ///   five_whys:
     ///     - why_1: bob pushed a config that shrank the pool
+    /// ```
+    ///
+    /// ```yaml
+    /// # fails: an initial standing for a person is still a name
+    /// what_went_wrong:
+    ///   - J skipped the staging step, so the canary never ran
     /// ```
     ///
     /// ```yaml

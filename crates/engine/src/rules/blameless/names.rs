@@ -412,6 +412,18 @@ impl People {
                 possessive,
             });
         }
+        for range in initial_spans(text) {
+            let written = &text[range.clone()];
+            if self.is_allowed(written) {
+                continue;
+            }
+            hits.push(NameHit {
+                range,
+                written: written.to_string(),
+                key: written.to_lowercase(),
+                possessive: false,
+            });
+        }
         for l in self.latin.iter().chain(extra.latin.iter()) {
             for m in l.re.find_iter(text) {
                 if !boundary_ok(text, m.start(), m.end()) {
@@ -476,6 +488,40 @@ fn handle_re() -> &'static Regex {
     RE.get_or_init(|| {
         Regex::new(r"[@＠][A-Za-z0-9_][A-Za-z0-9._-]*").unwrap_or_else(|_| never_matches())
     })
+}
+
+/// A person written as a bare initial: "J skipped the staging step", "because
+/// K merged it", "14:02 M acknowledged the page". The letter must open a
+/// clause (start of a line or sentence, after a comma, a conjunction or a
+/// time) and be followed by something people do, so "Plan B", "Team C
+/// deployed", "If A fails, B takes over" and the pronoun "I" are not people.
+/// "A" is left out: at a clause start it is the article.
+fn initial_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?m)(?:^[\s\-*•]*|[.;:!?]\s+|,\s*|\b(?i:because|when|after|before|until|and|then|so|while|since|but|once|where|as)\s+|\b\d{1,2}:\d{2}(?::\d{2})?Z?\s*[-–—:]?\s*)(?P<n>[B-HJ-Z])\s+(?:(?:had|has|then|just|also|later|finally|eventually|accidentally|mistakenly|manually|quickly|immediately|never|still|already|again|did\s+not|didn['’]t|forgot\s+to)\s+)*(?:skipped|skips|forgot|forgets|pushed|pushes|merged|merges|approved|approves|deployed|deploys|ran|typed|types|clicked|clicks|missed|misses|ignored|ignores|noticed|notices|notice|overrode|overrides|bypassed|bypasses|decided|decides|assumed|assumes|acknowledged|acknowledges|acked|acks|escalated|escalates|pasted|pastes|committed|commits|reviewed|reviews|mistyped|misconfigured|restarted|rebooted|deleted|deletes|reverted|reverts|rolled\s+back|rolls\s+back|disabled|disables|enabled|enables|edited|edits|was\s+paged|is\s+paged|got\s+paged|saw|sees|thought|thinks|realized|realised|realizes|realises|tried|tries|asked|asks|told|tells|wrote|writes|logged\s+in|logs\s+in|declared|declares|joined|joins|check|checked|checks|run|push|merge|approve|deploy|skip)\b",
+        )
+        .unwrap_or_else(|_| never_matches())
+    })
+}
+
+/// Bare initials used as a person's name (see [`initial_re`]). A quick byte
+/// scan for a lone capital letter comes first: most values have none.
+fn initial_spans(text: &str) -> Vec<Range<usize>> {
+    let b = text.as_bytes();
+    let lone_capital = (0..b.len()).any(|i| {
+        matches!(b[i], b'B'..=b'H' | b'J'..=b'Z')
+            && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
+            && b.get(i + 1).is_some_and(|c| c.is_ascii_whitespace())
+    });
+    if !lone_capital {
+        return Vec::new();
+    }
+    initial_re()
+        .captures_iter(text)
+        .filter_map(|c| c.name("n").map(|m| m.range()))
+        .collect()
 }
 
 /// A regex that matches nothing, as a fallback for the built-in patterns
@@ -1111,6 +1157,43 @@ mod tests {
             found(&p, "Chen Wei restarted it; chen.wei's fix"),
             vec!["Chen Wei", "chen.wei"]
         );
+    }
+
+    #[test]
+    fn a_bare_initial_is_a_person_only_where_a_person_acts() {
+        let p = ppl(&[]);
+        for (text, want) in [
+            ("J skipped the staging step.", "J"),
+            ("Site goes down because J skipped the staging step.", "J"),
+            ("Because K merged it without review, the flag was on.", "K"),
+            ("14:02 M acknowledged the page.", "M"),
+            ("- R forgot to drain the node", "R"),
+            (
+                "The alert fired, and then P just restarted the primary.",
+                "P",
+            ),
+            ("The canary failed. T didn't notice it.", "T"),
+        ] {
+            assert_eq!(found(&p, text), vec![want.to_string()], "{text}");
+        }
+        for text in [
+            "Plan B failed over as designed.",
+            "Team C deployed the fix at 14:10.",
+            "If A fails, B takes over.",
+            "I skipped the staging step myself.",
+            "A skipped health check let the bad build through.",
+            "Region X lost power.",
+            "Service B restarted after the OOM kill.",
+            "Option D was chosen.",
+            "We moved from tier C to tier B.",
+            "J. Smith is out of office.",
+            "值班人員 J 跳過了 staging 步驟。",
+        ] {
+            assert!(found(&p, text).is_empty(), "{text}: {:?}", found(&p, text));
+        }
+        // An allowed word is never a person.
+        let allowed = People::new(Vec::<String>::new(), &["J".to_string()]);
+        assert!(found(&allowed, "J skipped the staging step.").is_empty());
     }
 
     #[test]
