@@ -2455,3 +2455,209 @@ fn fresh5_post_hoc_findings_rewrite_toward_the_system_gap() {
     rewrites_hold(&phrase, false);
     rewrites_hold(&turned, true);
 }
+
+// ─── After fresh6's and fresh7's first runs (post hoc, reported apart) ─────
+// Both batches' first runs are recorded as they were (docs/blameless.md,
+// seventh round). These families come from their misses: the vague or
+// people-directed action found anywhere in the item rather than as its
+// opening verb, the formal register of official findings (違失, 未落實,
+// 處置欠當), a role that did the wrong thing, and hindsight markers. Every
+// sentence here is written for the test (none is a corpus sentence).
+
+/// Post-hoc families that must be found, in both languages.
+const FRESH67_POST_HOC: &[(&str, FieldKind, &str)] = &[
+    // PM305 anywhere: a comparison or a commitment without a target
+    (
+        "Fix and improve the paging rules for the billing queue.",
+        A,
+        "PM305",
+    ),
+    (
+        "Add more thorough checks to the release pipeline.",
+        A,
+        "PM305",
+    ),
+    (
+        "Going forward we will move to a more mature rollout process.",
+        A,
+        "PM305",
+    ),
+    (
+        "We need clearer rules on who approves schema changes.",
+        A,
+        "PM305",
+    ),
+    (
+        "We should strive to shorten the time fixes wait in main.",
+        A,
+        "PM305",
+    ),
+    (
+        "Remove as much manual toil as possible from the failover.",
+        A,
+        "PM305",
+    ),
+    (
+        "Devise a strategy for purging the cache under load.",
+        A,
+        "PM305",
+    ),
+    (
+        "We should set up some kind of alerting for the batch jobs.",
+        A,
+        "PM305",
+    ),
+    (
+        "Document and think about the retry budget for uploads.",
+        A,
+        "PM305",
+    ),
+    (
+        "The platform group will work closely with the vendor to avoid this.",
+        A,
+        "PM305",
+    ),
+    (
+        "Tune the disk monitors so they are more sensitive.",
+        A,
+        "PM305",
+    ),
+    ("資訊室將與廠商討論備援方案。", A, "PM305"),
+    ("本處會持續關注系統的穩定情況。", A, "PM305"),
+    ("營運單位將密切監察新系統的運作。", A, "PM305"),
+    ("後續會查明實際原因，並研究升級計畫。", A, "PM305"),
+    ("公司會繼續跟進受影響用戶的情況。", A, "PM305"),
+    // PM304 anywhere: training and care aimed at people
+    (
+        "Regular security training for the support folks.",
+        A,
+        "PM304",
+    ),
+    (
+        "Continuous training of all warehouse staff will lower the risk.",
+        A,
+        "PM304",
+    ),
+    (
+        "Trust the dashboards but double check before failing over.",
+        A,
+        "PM304",
+    ),
+    (
+        "After a staging incident, take extra care with the next deploy.",
+        A,
+        "PM304",
+    ),
+    ("Always deploy to the canary region first.", A, "PM304"),
+    (
+        "Never restart the primary during business hours.",
+        A,
+        "PM304",
+    ),
+    // PM302: a role that did the wrong thing, as the cause
+    (
+        "The on-call engineer missed the disk alert for an hour.",
+        W,
+        "PM302",
+    ),
+    (
+        "A junior developer deployed untested code to production.",
+        RC,
+        "PM302",
+    ),
+    ("The DBA ran the migration without a backup.", RC, "PM302"),
+    (
+        "The developer misjudged the reach of the change.",
+        RC,
+        "PM302",
+    ),
+    ("營運單位的處置欠當，延誤了復原。", W, "PM302"),
+    ("審查作業有欠嚴謹，導致錯誤的設定上線。", RC, "PM302"),
+    ("調查認定承辦單位有重大違失。", S, "PM302"),
+    ("工程人員因操作不慎，刪除了正式環境的資料表。", RC, "PM302"),
+    ("內部帳號管理的疏失讓舊金鑰仍可使用。", CF, "PM302"),
+    // PM303: hindsight markers and the finding register's omissions
+    (
+        "In hindsight, scaling down that night was a risky call.",
+        W,
+        "PM303",
+    ),
+    (
+        "It would have been useful to capture a heap dump first.",
+        W,
+        "PM303",
+    ),
+    (
+        "Detection could have been faster with the right dashboard open.",
+        W,
+        "PM303",
+    ),
+    ("The pool size should've been 40, not 12.", W, "PM303"),
+    ("承辦人員未落實查核承包商的作業。", W, "PM303"),
+    ("值班主管未審慎評估流量成長，就開放預約。", RC, "PM303"),
+    ("營運單位長期忽視設備老化的警訊。", CF, "PM302"),
+    ("值班人員應更早公告停機消息。", W, "PM303"),
+    ("值班職員沒有即時清除舊的排程。", RC, "PM303"),
+    // PM306: judgement and venting
+    ("The outage lasted a staggering three hours.", W, "PM306"),
+    ("Yet another crawler took the mirror down.", RC, "PM306"),
+    ("這顯然是管理上的問題。", W, "PM306"),
+    ("連續發生事故，實在不可接受。", W, "PM306"),
+    ("系統當機後，現場一片怨聲載道。", W, "PM306"),
+];
+
+/// Hard negatives for the families above: measurable or finished actions,
+/// concrete deliverables, systems as subjects, negations and questions.
+const FRESH67_NEGATIVES: &[(&str, FieldKind)] = &[
+    (
+        "Improve the alerting so that two responders are paged within 5 minutes.",
+        A,
+    ),
+    (
+        "Add a check that rejects more than 3 retries per request.",
+        A,
+    ),
+    ("Page the secondary when more than 5% of requests fail.", A),
+    (
+        "The checksum job double-checks every artefact before upload.",
+        A,
+    ),
+    ("Move the training jobs to the new GPU cluster.", A),
+    ("Always-on replication is now enabled for the primary.", A),
+    ("資訊室已完成備援線路的建置。", A),
+    ("每月檢視一次憑證到期清單，到期前 30 天自動告警。", A),
+    ("要求廠商四星期內提交詳細調查報告。", A),
+    ("成立專案小組，由稽核室每季查核。", A),
+    ("在事件發生前定義事後檢討條件。", A),
+    (
+        "The engineer did not miss anything: the alert never fired.",
+        W,
+    ),
+    (
+        "If an engineer forgets the flag, the deploy tool refuses to run.",
+        W,
+    ),
+    (
+        "The deploy tool pushed the broken build without a review gate.",
+        RC,
+    ),
+    ("調查認為事故不涉人為疏失。", S),
+    ("是否有人為疏失，仍待調查。", S),
+    ("系統設計上的疏漏讓舊設定被套用。", RC),
+    ("告警未能送達，致值班人員未能即時處理。", W),
+    ("台鐵局未落實設備汰換計畫，部分號誌已超過使用年限。", W),
+    ("Hindsight bias makes every outage look obvious.", S),
+    ("The cause is not obvious from the logs alone.", RC),
+    ("這個問題並不明顯，直到流量上升才出現。", W),
+    ("伺服器不能接受新的連線，直到連線池釋放。", RC),
+];
+
+#[test]
+fn post_hoc_families_after_the_fresh6_and_fresh7_runs() {
+    families_hold(FRESH67_POST_HOC, FRESH67_NEGATIVES);
+}
+
+#[test]
+fn fresh6_and_fresh7_post_hoc_findings_rewrite_toward_the_system_gap() {
+    rewrites_hold(FRESH67_POST_HOC, false);
+}
