@@ -92,21 +92,47 @@ fn plain_quote(text: &str, start: usize, mark: char) -> Option<Range<usize>> {
         .map(|j| start..body + j + mark.len_utf8())
 }
 
-/// `text` with every evidence span blanked out (byte for byte).
+/// `text` with every evidence span blanked out, keeping every byte offset
+/// and every character boundary: each blanked character becomes a blank of
+/// the same UTF-8 length (a space, a no-break space, an ideographic space or
+/// a tag space). A match found in the masked text therefore starts and ends
+/// on a character boundary of `text`, even where it runs into a blanked span:
+/// blanking byte by byte left positions inside a CJK character, and slicing
+/// the original text there panicked.
 pub(crate) fn mask(text: &str) -> String {
     let spans = evidence_spans(text);
     if spans.is_empty() {
         return text.to_string();
     }
-    let mut bytes = text.as_bytes().to_vec();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
     for r in spans {
-        for b in &mut bytes[r] {
-            *b = b' ';
+        let start = r.start.max(at);
+        if r.end <= start {
+            continue;
         }
+        let (Some(before), Some(inside)) = (text.get(at..start), text.get(start..r.end)) else {
+            continue;
+        };
+        out.push_str(before);
+        for c in inside.chars() {
+            out.push(match c.len_utf8() {
+                1 => ' ',
+                2 => '\u{a0}',
+                3 => '\u{3000}',
+                _ => '\u{e0020}',
+            });
+        }
+        at = r.end;
     }
-    // Spans start and end on character boundaries, so this cannot fail; fall
-    // back to the original text rather than panic if it ever did.
-    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+    out.push_str(text.get(at..).unwrap_or(""));
+    if out.len() == text.len() {
+        out
+    } else {
+        // Spans are sorted, disjoint and on character boundaries, so this
+        // cannot happen; read the text unmasked rather than misplace ranges.
+        text.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -138,6 +164,24 @@ mod tests {
     fn unbalanced_quote_is_left_alone() {
         let t = "a 5\" disk and bob";
         assert_eq!(mask(t), t);
+    }
+
+    #[test]
+    fn masking_keeps_every_character_boundary() {
+        let t = "將檢視「缺失情節」及“é 😀 x” [chat L14] 後";
+        let m = mask(t);
+        assert_eq!(m.len(), t.len());
+        for i in 0..=t.len() {
+            assert_eq!(
+                m.is_char_boundary(i),
+                t.is_char_boundary(i),
+                "at {i}: {m:?}"
+            );
+        }
+        assert!(
+            !m.contains("情節") && !m.contains('😀') && !m.contains("L14"),
+            "{m}"
+        );
     }
 
     #[test]

@@ -2661,3 +2661,105 @@ fn post_hoc_families_after_the_fresh6_and_fresh7_runs() {
 fn fresh6_and_fresh7_post_hoc_findings_rewrite_toward_the_system_gap() {
     rewrites_hold(FRESH67_POST_HOC, false);
 }
+
+// ─── Ranges on character boundaries, whatever the text ────────────────────
+
+/// A fresh8 sentence made the checker panic: a phrase's match ran into a
+/// quoted (masked) span and ended inside a CJK character of the original
+/// text, which was then sliced there. Masking now keeps every character
+/// boundary; this is the shape that failed.
+#[test]
+fn a_match_running_into_a_quote_ends_on_a_character_boundary() {
+    let t = "接下來，「銀行局」將檢視「缺失情節」及「改善情況」，綜合進行裁量評估或懲處。";
+    for kind in [A, W, RC, S] {
+        for f in check_text(t, kind, &people()) {
+            assert!(t.is_char_boundary(f.range.start) && t.is_char_boundary(f.range.end));
+        }
+    }
+}
+
+/// Fragments to build texts from: phrase words of both languages, quotes,
+/// citations, code, emoji and accents, so that matches cross every kind of
+/// masked span.
+const PIECES: &[&str] = &[
+    "「",
+    "」",
+    "『",
+    "』",
+    "“",
+    "”",
+    "【",
+    "】",
+    "[chat L3]",
+    "`",
+    " ",
+    "，",
+    "。",
+    "；",
+    "\n",
+    "- ",
+    "J ",
+    "缺失情節",
+    "檢視",
+    "未落實",
+    "人為疏失",
+    "加強",
+    "處置欠當",
+    "值班人員",
+    "顯然",
+    "😀",
+    "é",
+    "ß",
+    "the engineer ",
+    "missed ",
+    "should have ",
+    "improve ",
+    "more ",
+    "better ",
+    "human error",
+    "careless ",
+    "skipped ",
+    "we will ",
+    "training ",
+    "因",
+    "致",
+    "應更早",
+    "違失",
+    "的",
+    "in hindsight",
+    "Ω",
+    "𠀋",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Any text, in any field: no panic, and every finding's range and
+    /// rewrite range start and end on character boundaries of the text.
+    #[test]
+    fn findings_stay_on_character_boundaries(
+        before in proptest::collection::vec(proptest::sample::select(PIECES), 0..12),
+        quote in proptest::sample::select(vec![("「", "」"), ("『", "』"), ("“", "”"), ("`", "`"), ("[", "]")]),
+        inside in proptest::collection::vec(proptest::sample::select(PIECES), 0..6),
+        after in proptest::collection::vec(proptest::sample::select(PIECES), 0..12),
+        kind in proptest::sample::select(vec![A, W, RC, S, CF, O]),
+    ) {
+        let t = format!(
+            "{}{}{}{}{}",
+            before.concat(),
+            quote.0,
+            inside.concat(),
+            quote.1,
+            after.concat()
+        );
+        for f in check_text(&t, kind, &people()) {
+            proptest::prop_assert!(
+                t.is_char_boundary(f.range.start) && t.is_char_boundary(f.range.end),
+                "{:?} in {t:?}", f.range
+            );
+            if let Some(r) = &f.rewrite_range {
+                proptest::prop_assert!(t.is_char_boundary(r.start) && t.is_char_boundary(r.end));
+            }
+        }
+    }
+}
