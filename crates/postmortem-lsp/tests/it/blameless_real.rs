@@ -7,7 +7,7 @@
 //! prints the table per split (the tuning splits dev, tuning-r2 and fresh2 —
 //! each held out at its first run and tuned on after it; fresh3, held out at
 //! its first run in round 4 and then fixed post hoc; fresh4, the same in round
-//! 5; fresh5, the same in round 6; fresh6 and fresh7, held out in round 7; the held-out split test; all), per
+//! 5; fresh5, the same in round 6; fresh6, fresh7 and fresh8, held out in round 7; the held-out split test; all), per
 //! language and per rule. Misclassified
 //! sentences are listed for every split but test (held out: set
 //! `BLAMELESS_SHOW_TEST=1` to list it too).
@@ -17,7 +17,7 @@
 //! recall < 0.75 there (the issue-14 targets); or when a held-out split falls
 //! below its regression floor per language: test (precision 0.85, recall
 //! 0.70, set under its first measurement), or fresh3 below its floor
-//! (precision 0.90, recall 0.90) or fresh4 below its (precision 0.90, recall
+//! (precision 0.90, recall 0.85) or fresh4 below its (precision 0.90, recall
 //! 0.75) or fresh5 below its (precision 0.95, recall 0.85), each set under
 //! its figures after the post-hoc fixes (their first, held-out runs are
 //! recorded in docs/blameless.md). The held-out figures are reported, not
@@ -71,9 +71,17 @@ const FRESH6: [&str; 1] = ["fresh6"];
 /// Round 8's fresh batch, the same way as fresh6, from more published
 /// postmortems (docs/blameless.md, seventh round).
 const FRESH7: [&str; 1] = ["fresh7"];
+/// Round 9's fresh batch, the same way, collected after the post-hoc fixes for
+/// fresh6 and fresh7 and measured once with them (docs/blameless.md, seventh
+/// round).
+const FRESH8: [&str; 1] = ["fresh8"];
 /// Regression floor on `fresh3`, under its figures after the post-hoc fixes.
+/// Recall was 0.90 until round 7, which stopped reading a fine on a company
+/// (「依契約處罰」) as an action on people: fresh3's labeller flagged it,
+/// fresh5's and both of fresh8's labellers did not. That one sentence moves
+/// fresh3's 繁體中文 recall from 0.929 to 0.893.
 const POST_HOC_MIN_PRECISION: f64 = 0.90;
-const POST_HOC_MIN_RECALL: f64 = 0.90;
+const POST_HOC_MIN_RECALL: f64 = 0.85;
 
 struct Row {
     line: usize,
@@ -123,8 +131,9 @@ fn load_rows() -> Vec<Row> {
                 || FRESH.contains(&split)
                 || FRESH5.contains(&split)
                 || FRESH6.contains(&split)
-                || FRESH7.contains(&split),
-            "real.tsv:{}: split must be one of {TUNING:?}, {POST_HOC:?}, {HELD_OUT:?}, {FRESH:?}, {FRESH5:?}, {FRESH6:?} or {FRESH7:?}",
+                || FRESH7.contains(&split)
+                || FRESH8.contains(&split),
+            "real.tsv:{}: split must be one of {TUNING:?}, {POST_HOC:?}, {HELD_OUT:?}, {FRESH:?}, {FRESH5:?}, {FRESH6:?}, {FRESH7:?} or {FRESH8:?}",
             i + 1
         );
         let expected = expected_codes(codes, &format!("real.tsv:{}", i + 1));
@@ -207,7 +216,7 @@ fn blameless_real_corpus_precision_and_recall() {
     );
     let count = |split: &str| rows.iter().filter(|r| r.split == split).count();
     println!(
-        "\nreal blameless corpus: {} sentences ({} English, {zh} 繁體中文; tuning: {} dev, {} tuning-r2, {} fresh2; {} fresh3 (held out at its first run, then tuned on); {} fresh4 (the same in round 5); {} fresh5 (the same in round 6); {} fresh6 and {} fresh7 (round 7); held out: {} test)",
+        "\nreal blameless corpus: {} sentences ({} English, {zh} 繁體中文; tuning: {} dev, {} tuning-r2, {} fresh2; {} fresh3 (held out at its first run, then tuned on); {} fresh4 (the same in round 5); {} fresh5 (the same in round 6); {} fresh6, {} fresh7 and {} fresh8 (round 7); held out: {} test)",
         rows.len(),
         rows.len() - zh,
         count("dev"),
@@ -218,11 +227,12 @@ fn blameless_real_corpus_precision_and_recall() {
         count("fresh5"),
         count("fresh6"),
         count("fresh7"),
+        count("fresh8"),
         count("test"),
     );
     let show_test = std::env::var_os("BLAMELESS_SHOW_TEST").is_some();
     let mut failures = Vec::new();
-    let groups: [(&str, &[&str]); 10] = [
+    let groups: [(&str, &[&str]); 11] = [
         ("dev", &["dev"]),
         ("tuning-r2", &["tuning-r2"]),
         ("fresh2", &["fresh2"]),
@@ -233,6 +243,7 @@ fn blameless_real_corpus_precision_and_recall() {
         ("fresh5", &FRESH5),
         ("fresh6", &FRESH6),
         ("fresh7", &FRESH7),
+        ("fresh8", &FRESH8),
     ];
     let all_splits = [
         "dev",
@@ -244,6 +255,7 @@ fn blameless_real_corpus_precision_and_recall() {
         "fresh5",
         "fresh6",
         "fresh7",
+        "fresh8",
     ];
     // Regression floors (not targets): per split, precision and recall.
     let floors: [(&[&str], f64, f64); 4] = [

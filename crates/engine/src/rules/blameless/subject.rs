@@ -143,6 +143,9 @@ const PERSON_WORDS: &[&str] = &[
 const NOMINATIVE: &[&str] = &["he", "she", "they", "we", "i", "you", "who"];
 
 const SYSTEM_WORDS: &[&str] = &[
+    "app",
+    "atm",
+    "website",
     "alert",
     "alarm",
     "alerting",
@@ -502,6 +505,18 @@ const ZH_PERSON: &[&str] = &[
 ];
 const ZH_SYSTEM: &[&str] = &[
     "系統",
+    "網站",
+    "網頁",
+    "伺服器",
+    "電腦",
+    "設備",
+    "機台",
+    "硬體",
+    "軟體",
+    "平台",
+    "網路",
+    "線路",
+    "號誌",
     "告警",
     "警報",
     "監控",

@@ -1229,7 +1229,7 @@ const FRESH3_POST_HOC: [(&str, FieldKind, &str); 16] = [
     ("資訊室已重新檢視備份政策。", FieldKind::Action, "PM305"),
     ("主管機關宜檢討備援架構。", FieldKind::Action, "PM305"),
     ("同時檢討值班排班制度。", FieldKind::Action, "PM305"),
-    ("將依合約處罰廠商。", FieldKind::Action, "PM304"),
+    ("將依規定處罰相關值班人員。", FieldKind::Action, "PM304"),
     (
         "要求公司檢討相關主管之行政責任。",
         FieldKind::Action,
@@ -2650,6 +2650,13 @@ const FRESH67_NEGATIVES: &[(&str, FieldKind)] = &[
     ("The cause is not obvious from the logs alone.", RC),
     ("這個問題並不明顯，直到流量上升才出現。", W),
     ("伺服器不能接受新的連線，直到連線池釋放。", RC),
+    // A fine on a company is a contract matter, not an action on people:
+    // fresh5's and both of fresh8's labellers leave it unflagged (fresh3's
+    // labeller flagged 「依契約處罰」, the one dissent).
+    ("將依合約處罰廠商。", A),
+    ("通訊局決定向電信商罰款十萬元。", A),
+    ("昨晚ATM出包，客戶無法提款。", W),
+    ("最後發現元兇是機房的一個接線盒漏水。", RC),
 ];
 
 #[test]
