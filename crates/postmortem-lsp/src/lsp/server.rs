@@ -222,7 +222,17 @@ impl Backend {
         if let Some(doc) = st.docs.get_mut(uri) {
             doc.analysis = Arc::new(Analysis::empty());
         }
-        let analysis = Arc::new(job.run(&self.inputs, &self.cache));
+        // A panic in the engine on what the user typed must not take the
+        // server down with the state locked: the worker runs the job again
+        // under its own guard, logs the failure and lets the next edit retry.
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            job.run(&self.inputs, &self.cache)
+        }));
+        let Ok(analysis) = run else {
+            self.schedule(st, uri);
+            return None;
+        };
+        let analysis = Arc::new(analysis);
         let (pull, enc) = (st.pull_diagnostics, st.encoding);
         let doc = st.docs.get_mut(uri)?;
         doc.analysis = analysis.clone();

@@ -407,3 +407,24 @@ fn blameless_sentence_rewrites_for_new_patterns() {
     }
     c.shutdown();
 }
+
+/// A 繁體中文 action item with three quoted terms made the blameless check
+/// panic (a phrase's match ended inside a masked CJK character), which took
+/// down the server for small documents. The document now gets its
+/// diagnostics, and the server goes on answering for it and for another one.
+#[test]
+fn quoted_terms_in_a_chinese_action_item_do_not_stop_the_server() {
+    let mut c = Client::in_process();
+    let ws = workspace("quoted-zh", &[]);
+    c.initialize(&ws, &[], json!({}));
+    let text = "incident_ref: INC-1\naction_items:\n  - id: AI-001\n    statement: 接下來，「銀行局」將檢視「缺失情節」及「改善情況」，綜合進行裁量評估或懲處。\n    owner: 資訊處\n    due: 2026-12-31\n";
+    let uri = c.open(&ws.join("postmortem.yaml"), text);
+    let d = c.diagnostics(&uri, 1);
+    assert!(!by_code(&d, "PM304").is_empty(), "{d:?}");
+    let other = c.open(
+        &ws.join("other.postmortem.yaml"),
+        "incident_ref: INC-2\naction_items:\n  - id: AI-001\n",
+    );
+    assert!(!c.diagnostics(&other, 1).is_empty());
+    c.shutdown();
+}
