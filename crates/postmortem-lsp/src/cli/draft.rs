@@ -1,7 +1,10 @@
 //! `postmortem-lsp draft FILE --section S | --all-missing | --review [--write]`:
 //! drafts sections with Claude from the document's declared inputs, checks
 //! them like the language server does, and prints them (or writes them into
-//! the file, atomically, only when they pass).
+//! the file, atomically, only when they pass). `--wording` instead asks
+//! Claude to review the blameless wording of the prose values (what the
+//! editors' "Review blameless wording with Claude" sends) and prints the
+//! findings it could place, never changing the file.
 //!
 //! Nothing is sent without consent: on a terminal the command asks first
 //! (showing what is sent on request); without a terminal it refuses unless
@@ -19,7 +22,7 @@ use tokio_util::sync::CancellationToken;
 
 /// `postmortem-lsp draft FILE (--section S | --all-missing | --review)`.
 #[derive(clap::Args, Debug)]
-#[command(group(clap::ArgGroup::new("what").required(true).args(["section", "all_missing", "review"])))]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["section", "all_missing", "review", "wording"])))]
 pub struct Args {
     /// The postmortem to draft into.
     file: PathBuf,
@@ -32,6 +35,14 @@ pub struct Args {
     /// Draft the `verify` review only.
     #[arg(long)]
     review: bool,
+    /// Review the blameless wording of the prose values with Claude and print
+    /// its findings (PM301–PM306); the file is never changed.
+    #[arg(long, conflicts_with_all = ["write", "replace"])]
+    wording: bool,
+    /// With --wording: one JSON object per finding
+    /// (`{"path", "rule", "quote", "reason", "rewrite"}`) instead of text.
+    #[arg(long, requires = "wording")]
+    json: bool,
     /// Write into FILE after the checks pass (instead of printing YAML).
     #[arg(long, short = 'w')]
     write: bool,
@@ -154,6 +165,9 @@ pub fn run(a: Args) -> i32 {
         }
     };
     let analysis = an(text.clone());
+    if a.wording {
+        return run_wording(&a, &config, &dir, &root, &abs, &analysis);
+    }
     let sections: Vec<String> = if a.review {
         vec![draft::REVIEW_SECTION.to_string()]
     } else if a.all_missing {
@@ -408,6 +422,173 @@ pub fn run(a: Args) -> i32 {
             1
         }
     }
+}
+
+/// `draft FILE --wording [--json]`: the blameless wording review, as the
+/// editors run it (same values, redaction, consent, prompt and strict
+/// reading of the answer), printed instead of shown as diagnostics.
+fn run_wording(
+    a: &Args,
+    config: &Config,
+    dir: &Path,
+    root: &Path,
+    abs: &Path,
+    analysis: &Analysis,
+) -> i32 {
+    let locale = analysis.locale;
+    let fail = |e: &DraftError| {
+        eprintln!("postmortem-lsp draft: {}", e.user_message_for(locale));
+        if let DraftError::Claude(c) = e {
+            if let Some(id) = c.request_id() {
+                eprintln!("postmortem-lsp draft: Anthropic request id: {id}");
+            }
+        }
+    };
+    if let Err(e) = draft::check_file_base_url(config, false) {
+        fail(&e);
+        return 2;
+    }
+    let mut cfg = match draft::claude_config(config, None) {
+        Ok(c) => c,
+        Err(e) => {
+            fail(&e);
+            return 2;
+        }
+    };
+    if a.dry_run && cfg.api_key.is_none() {
+        // Never sent: only lets the request body be built.
+        cfg = cfg.with_api_key("dry-run");
+    }
+    let model = cfg.model.clone();
+    let prompts = match draft::Prompts::from_claude_table(
+        &config.claude,
+        config.path.as_deref(),
+        dir,
+        Some(root),
+        false,
+    ) {
+        Ok(p) => p,
+        Err(m) => {
+            fail(&DraftError::Setup(m));
+            return 2;
+        }
+    };
+    let (redactor, _) = crate::privacy::Redactor::new(&config.privacy);
+    let mut review = match draft::wording::WordingReview::new(
+        cfg,
+        &prompts,
+        analysis,
+        &draft::doc_name(Some(abs)),
+        &redactor,
+    ) {
+        Ok(r) => r,
+        Err(e) => {
+            fail(&e);
+            return 2;
+        }
+    };
+    let preview = review.preview();
+    if a.dry_run {
+        println!("{}", preview.pretty());
+        eprintln!(
+            "{}",
+            locale.pick(
+                "postmortem-lsp draft: dry run; nothing was sent. Above is the body of the review request",
+                "postmortem-lsp draft:試跑,未傳送任何內容。上方是檢查請求的內容"
+            )
+        );
+        return 0;
+    }
+    if !a.yes {
+        match consent(&preview, locale) {
+            Consent::Yes => {}
+            Consent::No => {
+                eprintln!(
+                    "{}",
+                    locale.pick(
+                        "postmortem-lsp draft: cancelled; nothing was sent.",
+                        "postmortem-lsp draft:已取消,未傳送任何內容。"
+                    )
+                );
+                return 1;
+            }
+            Consent::NoTerminal => {
+                eprintln!(
+                    "postmortem-lsp draft: {}",
+                    match locale {
+                        Locale::En => format!("nothing was sent: the review sends the postmortem's prose to {} and needs your consent, and there is no terminal to ask on. Add --yes to send it ({} redacted), or --dry-run to see exactly what would be sent.", preview.destination, crate::privacy::count_phrase(preview.redacted)),
+                        Locale::ZhTw => format!("未傳送任何內容:檢查會把 postmortem 的文字傳送給 {},需要你的同意,但目前沒有終端機可詢問。加上 --yes 即可傳送(已遮蔽 {} 項機密),或用 --dry-run 查看實際會傳送的內容。", preview.destination, preview.redacted),
+                    }
+                );
+                return 2;
+            }
+        }
+    }
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("postmortem-lsp draft: can't start the runtime: {e}");
+            return 2;
+        }
+    };
+    let mut line = Line {
+        on: std::io::stderr().is_terminal(),
+        shown: false,
+    };
+    let cancel = CancellationToken::new();
+    let result = rt.block_on(review.run(&cancel, &mut |e| {
+        if let Some(m) = event_line(&e, "") {
+            line.show(&m);
+        }
+    }));
+    line.clear();
+    let findings = match result {
+        Ok(f) => f,
+        Err(e) => {
+            fail(&e);
+            return 1;
+        }
+    };
+    let (located, dropped) = draft::wording::locate(analysis, findings);
+    let mut out = std::io::stdout().lock();
+    for l in &located {
+        let f = &l.finding;
+        let _ = if a.json {
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({"path": l.path, "rule": f.rule, "quote": f.quote, "reason": f.reason, "rewrite": f.rewrite})
+            )
+        } else {
+            writeln!(
+                out,
+                "{}: {} {}",
+                l.path,
+                f.rule,
+                draft::wording::message(f, locale)
+            )
+        };
+    }
+    if dropped.total() > 0 {
+        eprintln!(
+            "{}",
+            match locale {
+                Locale::En => format!("postmortem-lsp draft: {} finding(s) could not be placed in the text (a path or phrase that is not there) and were left out.", dropped.total()),
+                Locale::ZhTw => format!("postmortem-lsp draft:有 {} 項檢查結果無法對應到文字(路徑或片語不存在),已略過。", dropped.total()),
+            }
+        );
+    }
+    let totals = review.totals();
+    eprintln!(
+        "Claude ({model}): {} over {} request{}.",
+        totals.describe(&model),
+        totals.requests,
+        if totals.requests == 1 { "" } else { "s" }
+    );
+    0
 }
 
 enum Consent {

@@ -350,3 +350,96 @@ fn replacing_content_needs_consent() {
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("not a section Claude can draft"));
 }
+
+/// `draft --wording --json`: the prose values go to Claude (as the editors'
+/// "Review blameless wording with Claude" sends them), and the findings it
+/// could place come back one JSON object per line; a finding whose phrase is
+/// not in its value is left out and counted; the file is never changed.
+#[test]
+fn wording_review_prints_the_findings_it_can_place() {
+    let f = fake();
+    let doc = "incident_ref:\n  id: INC-2026-0777\n  title: Checkout errors\nwhat_went_wrong:\n  - The deploy script should have checked the pool size\n  - 值班者應該要先看告警才對\naction_items:\n  - id: A1\n    statement: Remind engineers to be careful with config changes\n    owner: payments team\n    due: 2026-05-01\n";
+    let dir = ws("c-wording", doc, &f.server.url(), "");
+    let answer = serde_json::json!({"findings": [
+        {"path": "what_went_wrong[0]", "quote": "should have checked", "rule": "PM303",
+         "reason": "A counterfactual judges the past.", "rewrite": "did not check"},
+        {"path": "what_went_wrong[1]", "quote": "應該要先看告警才對", "rule": "PM303",
+         "reason": "反事實語句。", "rewrite": null},
+        {"path": "action_items[0].statement", "quote": "Remind engineers to be careful", "rule": "PM304",
+         "reason": "This asks people to try harder.", "rewrite": null},
+        {"path": "what_went_wrong[0]", "quote": "could have", "rule": "PM303", "reason": "x", "rewrite": null}
+    ]})
+    .to_string();
+    f.server.push(Reply::Stream(StreamReply {
+        text: answer,
+        chunking: Chunking::Awkward,
+        ..StreamReply::default()
+    }));
+    let o = draft(&dir, &["--wording", "--json"], Some(KEY));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let lines: Vec<serde_json::Value> = o
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    let got: Vec<(&str, &str, &str)> = lines
+        .iter()
+        .map(|v| {
+            (
+                v["path"].as_str().unwrap_or(""),
+                v["rule"].as_str().unwrap_or(""),
+                v["quote"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("what_went_wrong[0]", "PM303", "should have checked"),
+            ("what_went_wrong[1]", "PM303", "應該要先看告警才對"),
+            (
+                "action_items[0].statement",
+                "PM304",
+                "Remind engineers to be careful"
+            ),
+        ]
+    );
+    assert_eq!(lines[0]["rewrite"], "did not check");
+    assert!(
+        o.stderr.contains("1 finding(s) could not be placed"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(file(&dir), doc, "the review never changes the file");
+    let reqs = f.server.requests();
+    assert_eq!(reqs.len(), 1);
+    let body = reqs[0].json().expect("body");
+    let sent = body.to_string();
+    assert!(sent.contains("should have checked the pool size") && sent.contains("值班者"));
+    assert!(
+        !sent.contains("INC-2026-0777"),
+        "ids are never sent: {sent}"
+    );
+    // Without --yes and without a terminal nothing is sent.
+    let before = f.server.requests().len();
+    let o = Command::new(env!("CARGO_BIN_EXE_postmortem-lsp"))
+        .arg("draft")
+        .arg(dir.join("postmortem.yaml"))
+        .arg("--wording")
+        .env_remove("ANTHROPIC_BASE_URL")
+        .env("ANTHROPIC_API_KEY", KEY)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs your consent"));
+    assert_eq!(f.server.requests().len(), before);
+}
+
+/// `--wording` never writes: clap refuses it with --write.
+#[test]
+fn wording_review_refuses_write() {
+    let dir = ws("c-wording-w", EXAMPLE, "http://127.0.0.1:9", "");
+    let o = draft(&dir, &["--wording", "--write"], Some(KEY));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("cannot be used with"), "{}", o.stderr);
+}
