@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Measures "Review blameless wording with Claude" on a labelled batch of
+crates/postmortem-lsp/tests/blameless/real.tsv, the way the phrase checker is
+measured: precision and recall per language against the batch's labels (and a
+second labeller's, and the sentences both agree on, when given), alone and
+united with the phrase checker.
+
+An offline study, not part of the test suite: it sends the batch's sentences
+to Anthropic's API through `postmortem-lsp draft FILE --wording --json --yes`,
+so it needs a key (ANTHROPIC_API_KEY, or `[claude]` in the workspace's
+.postmortem-lsp.toml) and costs tokens. The sentences are public text from
+the sources in real.tsv; nothing else is sent. Without a key, `--dry-run`
+writes the documents and prints what would be sent for the first.
+
+The batch is written as postmortem documents of at most --per-doc sentences,
+each sentence a prose value of its own: action items as
+`action_items[i].statement`, what went well as `what_went_well[i]`, the
+timeline as `timeline[i].event`, up to five root causes as
+`root_cause.five_whys[i].why_<i+1>`, further root causes as
+`contributing_factors[i].factor` with the contributing factors, and summary
+sentences as `what_went_wrong[i]` with what went wrong (the PM302/PM303/PM306
+phrases read those fields alike). A finding counts for the sentence its path
+names.
+
+  scripts/blameless-claude-eval.py --split fresh9 [--second L2.tsv] [--rules CODES] \
+      [--bin target/release/postmortem-lsp] [--out DIR] [--dry-run]
+
+CODES: `blameless_codes` output for the whole of real.tsv (see
+scripts/blameless-agreement.py), to report the phrase checker and the union.
+"""
+import argparse
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+DATA = ROOT / "crates/postmortem-lsp/tests/blameless"
+RULES = ["PM301", "PM302", "PM303", "PM304", "PM305", "PM306"]
+
+
+def chinese(s):
+    return sum("\u4e00" <= c <= "\u9fff" for c in s) >= 4
+
+
+def codes(col):
+    return {c.strip() for c in col.split(",") if c.strip() not in ("", "-")}
+
+
+def q(s):
+    # A JSON string is a YAML 1.2 double-quoted scalar.
+    return json.dumps(s, ensure_ascii=False)
+
+
+def documents(rows, per_doc):
+    """Yields (yaml text, {path: row index}) for chunks of `rows`."""
+    for start in range(0, len(rows), per_doc):
+        chunk = list(enumerate(rows))[start:start + per_doc]
+        lists = {"www": [], "wwell": [], "cf": [], "tl": [], "ai": [], "why": []}
+        for i, r in chunk:
+            f = r["field"]
+            if f.startswith("action_items"):
+                lists["ai"].append(i)
+            elif f == "what_went_well":
+                lists["wwell"].append(i)
+            elif f == "timeline":
+                lists["tl"].append(i)
+            elif f == "root_cause" and len(lists["why"]) < 5:
+                lists["why"].append(i)
+            elif f in ("root_cause", "contributing_factors"):
+                lists["cf"].append(i)
+            else:
+                lists["www"].append(i)
+        paths = {}
+        y = [f"incident_ref:\n  id: EVAL-{start // per_doc + 1:03d}\n  title: Wording review evaluation\n"]
+        if lists["why"]:
+            y.append("root_cause:\n  five_whys:\n")
+            for k, i in enumerate(lists["why"]):
+                y.append(f"    - why_{k + 1}: {q(rows[i]['text'])}\n")
+                paths[f"root_cause.five_whys[{k}].why_{k + 1}"] = i
+        for key, name in (("cf", "contributing_factors"),):
+            if lists[key]:
+                y.append(f"{name}:\n")
+                for k, i in enumerate(lists[key]):
+                    y.append(f"  - factor: {q(rows[i]['text'])}\n")
+                    paths[f"{name}[{k}].factor"] = i
+        for key, name in (("www", "what_went_wrong"), ("wwell", "what_went_well")):
+            if lists[key]:
+                y.append(f"{name}:\n")
+                for k, i in enumerate(lists[key]):
+                    y.append(f"  - {q(rows[i]['text'])}\n")
+                    paths[f"{name}[{k}]"] = i
+        if lists["tl"]:
+            y.append("timeline:\n")
+            for k, i in enumerate(lists["tl"]):
+                y.append(f"  - at: 2026-01-01T00:{k % 60:02d}:00Z\n    event: {q(rows[i]['text'])}\n")
+                paths[f"timeline[{k}].event"] = i
+        if lists["ai"]:
+            y.append("action_items:\n")
+            for k, i in enumerate(lists["ai"]):
+                y.append(f"  - id: AI-{k + 1:03d}\n    statement: {q(rows[i]['text'])}\n")
+                paths[f"action_items[{k}].statement"] = i
+        yield "".join(y), paths
+
+
+def score(rows, got, ref_of, name):
+    for lang in (False, True):
+        tp = fp = fn = 0
+        for i, r in enumerate(rows):
+            if chinese(r["text"]) != lang:
+                continue
+            ref = ref_of(i)
+            if ref is None:
+                continue
+            for rule in RULES:
+                a, b = rule in ref, rule in got[i]
+                tp += a and b
+                fp += b and not a
+                fn += a and not b
+        p = tp / (tp + fp) if tp + fp else 1.0
+        rec = tp / (tp + fn) if tp + fn else 1.0
+        print(f"  {name:<34} {'繁體中文' if lang else 'English':<8} P {p:.3f}  R {rec:.3f}  ({tp} found, {fp} extra, {fn} missed)")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--split", required=True)
+    ap.add_argument("--second", help="second labeller: id<TAB>codes per sentence of the split")
+    ap.add_argument("--rules", help="blameless_codes output for the whole of real.tsv")
+    ap.add_argument("--bin", default=str(ROOT / "target/release/postmortem-lsp"))
+    ap.add_argument("--out", help="where to write the documents (default: a temporary folder)")
+    ap.add_argument("--per-doc", type=int, default=60)
+    ap.add_argument("--dry-run", action="store_true")
+    args = ap.parse_args()
+
+    all_rows = []
+    for line in (DATA / "real.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            c = line.split("\t")
+            all_rows.append({"field": c[0], "label": codes(c[1]), "split": c[2], "text": c[4]})
+    idx = [k for k, r in enumerate(all_rows) if r["split"] == args.split]
+    if not idx:
+        raise SystemExit(f"no rows in split {args.split}")
+    rows = [all_rows[k] for k in idx]
+    out = pathlib.Path(args.out or tempfile.mkdtemp(prefix=f"wording-{args.split}-"))
+    out.mkdir(parents=True, exist_ok=True)
+    claude = [set() for _ in rows]
+    placed = 0
+    for n, (text, paths) in enumerate(documents(rows, args.per_doc)):
+        doc = out / f"{args.split}-{n + 1:02d}.postmortem.yaml"
+        doc.write_text(text, encoding="utf-8")
+        cmd = [args.bin, "draft", str(doc), "--wording"]
+        if args.dry_run:
+            if n == 0:
+                subprocess.run(cmd + ["--dry-run"], check=False)
+            continue
+        p = subprocess.run(cmd + ["--json", "--yes"], capture_output=True, text=True)
+        sys.stderr.write(p.stderr)
+        if p.returncode != 0:
+            raise SystemExit(f"{doc}: draft --wording exited {p.returncode}")
+        for line in p.stdout.splitlines():
+            f = json.loads(line)
+            i = paths.get(f["path"])
+            if i is not None:
+                claude[i].add(f["rule"])
+                placed += 1
+    print(f"{args.split}: {len(rows)} sentences in {out}")
+    if args.dry_run:
+        return
+    print(f"{placed} findings placed")
+    second = None
+    if args.second:
+        second = {}
+        for line in pathlib.Path(args.second).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                sid, col = line.split("\t")[:2]
+                second[int(sid) - 1] = codes(col)
+    rules = None
+    if args.rules:
+        preds = pathlib.Path(args.rules).read_text(encoding="utf-8").splitlines()
+        if len(preds) != len(all_rows):
+            raise SystemExit(f"{args.rules}: {len(preds)} lines for {len(all_rows)} rows")
+        rules = [codes(preds[k]) for k in idx]
+    systems = [("Claude", claude)]
+    if rules:
+        systems += [("phrase checker", rules), ("phrase checker ∪ Claude", [a | b for a, b in zip(rules, claude)])]
+    refs = [("labeller 1", lambda i: rows[i]["label"])]
+    if second is not None:
+        refs.append(("labeller 2", lambda i: second.get(i)))
+        # The decisions both make: a rule counts where they agree on it.
+        refs.append(("consensus", None))
+    for ref_name, ref_of in refs:
+        print(f"\nagainst {ref_name}:")
+        for name, got in systems:
+            if ref_of is None:
+                trimmed = []
+                for i, r in enumerate(rows):
+                    s2 = second.get(i, set())
+                    agree = {x for x in RULES if (x in r["label"]) == (x in s2)}
+                    trimmed.append(agree)
+                for lang in (False, True):
+                    tp = fp = fn = 0
+                    for i, r in enumerate(rows):
+                        if chinese(r["text"]) != lang:
+                            continue
+                        for rule in trimmed[i]:
+                            a, b = rule in r["label"], rule in got[i]
+                            tp += a and b
+                            fp += b and not a
+                            fn += a and not b
+                    p = tp / (tp + fp) if tp + fp else 1.0
+                    rec = tp / (tp + fn) if tp + fn else 1.0
+                    print(f"  {name:<34} {'繁體中文' if lang else 'English':<8} P {p:.3f}  R {rec:.3f}  ({tp} found, {fp} extra, {fn} missed)")
+            else:
+                score(rows, got, ref_of, name)
+
+
+if __name__ == "__main__":
+    main()
