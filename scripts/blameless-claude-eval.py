@@ -27,6 +27,15 @@ names.
 
 CODES: `blameless_codes` output for the whole of real.tsv (see
 scripts/blameless-agreement.py), to report the phrase checker and the union.
+
+`--answers DIR` replays answers instead of calling the API: DIR holds
+`<split>-NN.answer.json`, the whole reply for document NN (as written by
+someone standing in for the model, given `<split>-NN.request.md` from
+`--requests DIR`). They are served by the fake Anthropic server
+(`--fake target/debug/fake-anthropic`) and read by the same
+`draft --wording --json` path, so strict parsing and placing apply as with
+the real API. What this measures is the prompt and the pipeline with that
+stand-in, not the configured model.
 """
 import argparse
 import json
@@ -133,6 +142,9 @@ def main():
     ap.add_argument("--out", help="where to write the documents (default: a temporary folder)")
     ap.add_argument("--per-doc", type=int, default=60)
     ap.add_argument("--dry-run", action="store_true")
+    ap.add_argument("--requests", help="write each document's request (system prompt and user turn) here and stop")
+    ap.add_argument("--answers", help="replay <split>-NN.answer.json from here through the fake server")
+    ap.add_argument("--fake", default=str(ROOT / "target/debug/fake-anthropic"))
     args = ap.parse_args()
 
     all_rows = []
@@ -148,15 +160,40 @@ def main():
     out.mkdir(parents=True, exist_ok=True)
     claude = [set() for _ in rows]
     placed = 0
-    for n, (text, paths) in enumerate(documents(rows, args.per_doc)):
+    docs = list(documents(rows, args.per_doc))
+    fake = None
+    env = dict(os.environ)
+    if args.answers:
+        replies = []
+        for n in range(len(docs)):
+            a = pathlib.Path(args.answers) / f"{args.split}-{n + 1:02d}.answer.json"
+            replies.append({"stream": {"text": a.read_text(encoding="utf-8")}})
+        script = out / "replies.json"
+        script.write_text(json.dumps(replies, ensure_ascii=False), encoding="utf-8")
+        fake = subprocess.Popen([args.fake, "--port", "0", "--script", str(script)],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        url = fake.stdout.readline().split()[-1]
+        (out / ".postmortem-lsp.toml").write_text(
+            f'[claude]\nbase_url = "{url}"\nmax_retries = 0\ntimeout_s = 30\n', encoding="utf-8")
+        env["ANTHROPIC_API_KEY"] = "sk-ant-replay-not-a-key"
+        env.pop("ANTHROPIC_BASE_URL", None)
+    for n, (text, paths) in enumerate(docs):
         doc = out / f"{args.split}-{n + 1:02d}.postmortem.yaml"
         doc.write_text(text, encoding="utf-8")
         cmd = [args.bin, "draft", str(doc), "--wording"]
+        if args.requests:
+            body = json.loads(subprocess.run(cmd + ["--dry-run"], capture_output=True, text=True, check=True).stdout)
+            system = "\n".join(c["text"] for c in body["system"])
+            user = "\n".join(c["text"] for m in body["messages"] for c in m["content"] if c.get("type") == "text")
+            req = pathlib.Path(args.requests) / f"{args.split}-{n + 1:02d}.request.md"
+            req.parent.mkdir(parents=True, exist_ok=True)
+            req.write_text(f"=== SYSTEM PROMPT ===\n{system}\n\n=== USER TURN ===\n{user}\n", encoding="utf-8")
+            continue
         if args.dry_run:
             if n == 0:
                 subprocess.run(cmd + ["--dry-run"], check=False)
             continue
-        p = subprocess.run(cmd + ["--json", "--yes"], capture_output=True, text=True)
+        p = subprocess.run(cmd + ["--json", "--yes"], capture_output=True, text=True, env=env)
         sys.stderr.write(p.stderr)
         if p.returncode != 0:
             raise SystemExit(f"{doc}: draft --wording exited {p.returncode}")
@@ -166,8 +203,10 @@ def main():
             if i is not None:
                 claude[i].add(f["rule"])
                 placed += 1
+    if fake is not None:
+        fake.kill()
     print(f"{args.split}: {len(rows)} sentences in {out}")
-    if args.dry_run:
+    if args.dry_run or args.requests:
         return
     print(f"{placed} findings placed")
     second = None
