@@ -211,7 +211,7 @@ impl WordingReview {
             out.push('\n');
         }
         out.push_str(&format!(
-            "</values>\n\n<task>\nReview the wording of these values of {} as the system prompt says. Answer with one JSON object matching this JSON Schema:\n{SCHEMA_TEXT}\n\nWrite `reason` and `rewrite` in {}.\n</task>\n",
+            "</values>\n\n<task>\nReview the wording of these values of {} as the system prompt says. Answer with one JSON object matching this JSON Schema:\n{SCHEMA_TEXT}\n\nWrite `reason` in {}; write each `rewrite` in the language of the value it replaces.\n</task>\n",
             self.doc_name, self.language
         ));
         out
