@@ -26,22 +26,7 @@ CODES: blameless_codes output for the whole of real.tsv (one line per row).
 import argparse
 import pathlib
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-DATA = ROOT / "crates/postmortem-lsp/tests/blameless"
-RULES = ["PM301", "PM302", "PM303", "PM304", "PM305", "PM306"]
-
-
-def chinese(s):
-    return sum("\u4e00" <= c <= "\u9fff" for c in s) >= 4
-
-
-def codes(col):
-    out = {c.strip().upper() for c in col.split(",") if c.strip() not in ("", "-")}
-    bad = out - set(RULES)
-    if bad:
-        raise SystemExit(f"unknown codes {sorted(bad)} in {col!r}")
-    return out
-
+from blameless_data import RULES, chinese, codes, real_rows, second_labels
 
 def prf(ref, got, rows):
     tp = fp = fn = 0
@@ -75,23 +60,15 @@ def main():
     ap.add_argument("--rules-name", action="append", default=[], help="a name for each --rules")
     args = ap.parse_args()
 
-    rows = []
-    for line in (DATA / "real.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append(line.split("\t"))
-    idx = [k for k, c in enumerate(rows) if c[2] == args.split]
+    rows = real_rows()
+    idx = [k for k, r in enumerate(rows) if r["split"] == args.split]
     if not idx:
         raise SystemExit(f"no rows in split {args.split}")
-    l1 = [codes(rows[k][1]) for k in idx]
-    text = [rows[k][4] for k in idx]
-    second = {}
-    for line in pathlib.Path(args.second).read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        sid, col = line.split("\t")[:2]
-        second[int(sid)] = codes(col)
-    done = [i for i in range(len(idx)) if i + 1 in second]
-    l2 = [second.get(i + 1, set()) for i in range(len(idx))]
+    l1 = [rows[k]["label"] for k in idx]
+    text = [rows[k]["text"] for k in idx]
+    second = second_labels(args.second)
+    done = [i for i in range(len(idx)) if i in second]
+    l2 = [second.get(i, set()) for i in range(len(idx))]
     systems = {"labeller 1": l1, "labeller 2": l2}
     names = args.rules_name + [f"checker {n}" for n in range(len(args.rules_name), len(args.rules))]
     for name, path in zip(names, args.rules):

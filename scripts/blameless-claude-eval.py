@@ -45,17 +45,7 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-DATA = ROOT / "crates/postmortem-lsp/tests/blameless"
-RULES = ["PM301", "PM302", "PM303", "PM304", "PM305", "PM306"]
-
-
-def chinese(s):
-    return sum("\u4e00" <= c <= "\u9fff" for c in s) >= 4
-
-
-def codes(col):
-    return {c.strip() for c in col.split(",") if c.strip() not in ("", "-")}
+from blameless_data import ROOT, RULES, chinese, codes, prf, real_rows, second_labels
 
 
 def q(s):
@@ -115,21 +105,24 @@ def documents(rows, per_doc):
 
 
 def score(rows, got, ref_of, name):
+    """Prints P/R per language of `got` against `ref_of(i)`: the codes that
+    count for sentence i, and which of the six rules are judged there (all
+    of them, or for the consensus only those both labellers agree on)."""
     for lang in (False, True):
         tp = fp = fn = 0
         for i, r in enumerate(rows):
             if chinese(r["text"]) != lang:
                 continue
-            ref = ref_of(i)
-            if ref is None:
+            judged = ref_of(i)
+            if judged is None:
                 continue
-            for rule in RULES:
+            ref, rules = judged
+            for rule in rules:
                 a, b = rule in ref, rule in got[i]
                 tp += a and b
                 fp += b and not a
                 fn += a and not b
-        p = tp / (tp + fp) if tp + fp else 1.0
-        rec = tp / (tp + fn) if tp + fn else 1.0
+        p, rec = prf(tp, fp, fn)
         print(f"  {name:<34} {'繁體中文' if lang else 'English':<8} P {p:.3f}  R {rec:.3f}  ({tp} found, {fp} extra, {fn} missed)")
 
 
@@ -147,11 +140,7 @@ def main():
     ap.add_argument("--fake", default=str(ROOT / "target/debug/fake-anthropic"))
     args = ap.parse_args()
 
-    all_rows = []
-    for line in (DATA / "real.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            c = line.split("\t")
-            all_rows.append({"field": c[0], "label": codes(c[1]), "split": c[2], "text": c[4]})
+    all_rows = real_rows()
     idx = [k for k, r in enumerate(all_rows) if r["split"] == args.split]
     if not idx:
         raise SystemExit(f"no rows in split {args.split}")
@@ -209,13 +198,7 @@ def main():
     if args.dry_run or args.requests:
         return
     print(f"{placed} findings placed")
-    second = None
-    if args.second:
-        second = {}
-        for line in pathlib.Path(args.second).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                sid, col = line.split("\t")[:2]
-                second[int(sid) - 1] = codes(col)
+    second = second_labels(args.second) if args.second else None
     rules = None
     if args.rules:
         preds = pathlib.Path(args.rules).read_text(encoding="utf-8").splitlines()
@@ -225,36 +208,17 @@ def main():
     systems = [("Claude", claude)]
     if rules:
         systems += [("phrase checker", rules), ("phrase checker ∪ Claude", [a | b for a, b in zip(rules, claude)])]
-    refs = [("labeller 1", lambda i: rows[i]["label"])]
+    refs = [("labeller 1", lambda i: (rows[i]["label"], RULES))]
     if second is not None:
-        refs.append(("labeller 2", lambda i: second.get(i)))
+        refs.append(("labeller 2", lambda i: (second[i], RULES) if i in second else None))
         # The decisions both make: a rule counts where they agree on it.
-        refs.append(("consensus", None))
+        refs.append(("consensus", lambda i: (rows[i]["label"], [
+            x for x in RULES if (x in rows[i]["label"]) == (x in second.get(i, set()))
+        ]) if i in second else None))
     for ref_name, ref_of in refs:
         print(f"\nagainst {ref_name}:")
         for name, got in systems:
-            if ref_of is None:
-                trimmed = []
-                for i, r in enumerate(rows):
-                    s2 = second.get(i, set())
-                    agree = {x for x in RULES if (x in r["label"]) == (x in s2)}
-                    trimmed.append(agree)
-                for lang in (False, True):
-                    tp = fp = fn = 0
-                    for i, r in enumerate(rows):
-                        if chinese(r["text"]) != lang:
-                            continue
-                        for rule in trimmed[i]:
-                            a, b = rule in r["label"], rule in got[i]
-                            tp += a and b
-                            fp += b and not a
-                            fn += a and not b
-                    p = tp / (tp + fp) if tp + fp else 1.0
-                    rec = tp / (tp + fn) if tp + fn else 1.0
-                    print(f"  {name:<34} {'繁體中文' if lang else 'English':<8} P {p:.3f}  R {rec:.3f}  ({tp} found, {fp} extra, {fn} missed)")
-            else:
-                score(rows, got, ref_of, name)
-
+            score(rows, got, ref_of, name)
 
 if __name__ == "__main__":
     main()

@@ -23,9 +23,9 @@ example built at the commit before the batch's first run, e.g. for fresh5
   (cd /tmp/old && CARGO_TARGET_DIR=/tmp/old-target cargo build -q -p postmortem-engine --example blameless_codes)
   grep -v '^#' crates/postmortem-lsp/tests/blameless/real.tsv | grep . | cut -f1,5 \
     | /tmp/old-target/debug/examples/blameless_codes crates/postmortem-lsp/tests/blameless/real-people.txt > /tmp/fresh5.rules
-  /tmp/venv/bin/python scripts/blameless-ngram-baseline.py --held fresh5 --rules /tmp/fresh5.rules
+  /tmp/venv/bin/python scripts/blameless-ngram-baseline.py --held fresh5 --later fresh6,fresh7,fresh8,fresh9,fresh10 --rules /tmp/fresh5.rules
 
-(for fresh4: commit 606a973 and `--later fresh5`). The rules' codes for
+(for fresh4: commit 606a973 and `--later fresh5,…,fresh10`). The rules' codes for
 corpus.tsv are not needed: it only trains.
 """
 import argparse
@@ -36,19 +36,9 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-DATA = ROOT / "crates/postmortem-lsp/tests/blameless"
-RULES = ["PM301", "PM302", "PM303", "PM304", "PM305", "PM306"]
+from blameless_data import DATA, RULES, chinese, codes
+
 MODELLED = RULES[1:]  # names (PM301) stay with the name finder
-
-
-def chinese(s):
-    # The same test as the Rust corpus tests: at least four CJK ideographs.
-    return sum("\u4e00" <= c <= "\u9fff" for c in s) >= 4
-
-
-def codes(col):
-    return {c.strip() for c in col.split(",") if c.strip() not in ("", "-")}
 
 
 def rows(path, columns):

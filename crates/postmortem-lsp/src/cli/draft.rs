@@ -201,45 +201,16 @@ pub fn run(a: Args) -> i32 {
         }
     }
     let shown_locale = analysis.locale;
-    let fail = |e: &DraftError| {
-        eprintln!("postmortem-lsp draft: {}", e.user_message_for(shown_locale));
-        if let DraftError::Claude(c) = e {
-            if let Some(id) = c.request_id() {
-                eprintln!("postmortem-lsp draft: Anthropic request id: {id}");
-            }
-        }
+    let fail = |e: &DraftError| report(e, shown_locale);
+    let Setup {
+        cfg,
+        prompts,
+        redactor,
+        model,
+    } = match setup(&config, &dir, &root, a.dry_run, shown_locale) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
-    if let Err(e) = draft::check_file_base_url(&config, false) {
-        fail(&e);
-        return 2;
-    }
-    let mut cfg = match draft::claude_config(&config, None) {
-        Ok(c) => c,
-        Err(e) => {
-            fail(&e);
-            return 2;
-        }
-    };
-    if a.dry_run && cfg.api_key.is_none() {
-        // Nothing is sent in a dry run, so no key is needed; this placeholder
-        // only lets the request be built and never leaves the process.
-        cfg = cfg.with_api_key("dry-run");
-    }
-    let model = cfg.model.clone();
-    let prompts = match draft::Prompts::from_claude_table(
-        &config.claude,
-        config.path.as_deref(),
-        &dir,
-        Some(&root),
-        false,
-    ) {
-        Ok(p) => p,
-        Err(m) => {
-            fail(&DraftError::Setup(m));
-            return 2;
-        }
-    };
-    let (redactor, _) = crate::privacy::Redactor::new(&config.privacy);
     let mut drafter = match Drafter::with_privacy(
         cfg,
         prompts,
@@ -290,44 +261,9 @@ pub fn run(a: Args) -> i32 {
         }
         return 0;
     }
-    if !a.yes {
-        match consent(&preview, locale) {
-            Consent::Yes => {}
-            Consent::No => {
-                eprintln!(
-                    "{}",
-                    locale.pick(
-                        "postmortem-lsp draft: cancelled; nothing was sent.",
-                        "postmortem-lsp draft:已取消,未傳送任何內容。"
-                    )
-                );
-                return 1;
-            }
-            Consent::NoTerminal => {
-                eprintln!(
-                    "postmortem-lsp draft: {}",
-                    match locale {
-                        Locale::En => format!("nothing was sent: drafting sends the postmortem and its inputs to {} and needs your consent, and there is no terminal to ask on. Add --yes to send them ({} redacted), or --dry-run to see exactly what would be sent.", preview.destination, crate::privacy::count_phrase(preview.redacted)),
-                        Locale::ZhTw => format!("未傳送任何內容:草擬會把 postmortem 與其輸入檔傳送給 {},需要你的同意,但目前沒有終端機可詢問。加上 --yes 即可傳送(已遮蔽 {} 項機密),或用 --dry-run 查看實際會傳送的內容。", preview.destination, preview.redacted),
-                    }
-                );
-                return 2;
-            }
-        }
-    }
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("postmortem-lsp draft: can't start the runtime: {e}");
-            return 2;
-        }
-    };
-    let mut line = Line {
-        on: std::io::stderr().is_terminal(),
-        shown: false,
+    let (rt, mut line) = match start(a.yes, &preview, locale, Sends::Draft) {
+        Ok(started) => started,
+        Err(code) => return code,
     };
     let what = if a.review {
         "Reviewing".to_string()
@@ -436,44 +372,16 @@ fn run_wording(
     analysis: &Analysis,
 ) -> i32 {
     let locale = analysis.locale;
-    let fail = |e: &DraftError| {
-        eprintln!("postmortem-lsp draft: {}", e.user_message_for(locale));
-        if let DraftError::Claude(c) = e {
-            if let Some(id) = c.request_id() {
-                eprintln!("postmortem-lsp draft: Anthropic request id: {id}");
-            }
-        }
+    let fail = |e: &DraftError| report(e, locale);
+    let Setup {
+        cfg,
+        prompts,
+        redactor,
+        model,
+    } = match setup(config, dir, root, a.dry_run, locale) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
-    if let Err(e) = draft::check_file_base_url(config, false) {
-        fail(&e);
-        return 2;
-    }
-    let mut cfg = match draft::claude_config(config, None) {
-        Ok(c) => c,
-        Err(e) => {
-            fail(&e);
-            return 2;
-        }
-    };
-    if a.dry_run && cfg.api_key.is_none() {
-        // Never sent: only lets the request body be built.
-        cfg = cfg.with_api_key("dry-run");
-    }
-    let model = cfg.model.clone();
-    let prompts = match draft::Prompts::from_claude_table(
-        &config.claude,
-        config.path.as_deref(),
-        dir,
-        Some(root),
-        false,
-    ) {
-        Ok(p) => p,
-        Err(m) => {
-            fail(&DraftError::Setup(m));
-            return 2;
-        }
-    };
-    let (redactor, _) = crate::privacy::Redactor::new(&config.privacy);
     let mut review = match draft::wording::WordingReview::new(
         cfg,
         &prompts,
@@ -499,44 +407,9 @@ fn run_wording(
         );
         return 0;
     }
-    if !a.yes {
-        match consent(&preview, locale) {
-            Consent::Yes => {}
-            Consent::No => {
-                eprintln!(
-                    "{}",
-                    locale.pick(
-                        "postmortem-lsp draft: cancelled; nothing was sent.",
-                        "postmortem-lsp draft:已取消,未傳送任何內容。"
-                    )
-                );
-                return 1;
-            }
-            Consent::NoTerminal => {
-                eprintln!(
-                    "postmortem-lsp draft: {}",
-                    match locale {
-                        Locale::En => format!("nothing was sent: the review sends the postmortem's prose to {} and needs your consent, and there is no terminal to ask on. Add --yes to send it ({} redacted), or --dry-run to see exactly what would be sent.", preview.destination, crate::privacy::count_phrase(preview.redacted)),
-                        Locale::ZhTw => format!("未傳送任何內容:檢查會把 postmortem 的文字傳送給 {},需要你的同意,但目前沒有終端機可詢問。加上 --yes 即可傳送(已遮蔽 {} 項機密),或用 --dry-run 查看實際會傳送的內容。", preview.destination, preview.redacted),
-                    }
-                );
-                return 2;
-            }
-        }
-    }
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("postmortem-lsp draft: can't start the runtime: {e}");
-            return 2;
-        }
-    };
-    let mut line = Line {
-        on: std::io::stderr().is_terminal(),
-        shown: false,
+    let (rt, mut line) = match start(a.yes, &preview, locale, Sends::Wording) {
+        Ok(started) => started,
+        Err(code) => return code,
     };
     let cancel = CancellationToken::new();
     let result = rt.block_on(review.run(&cancel, &mut |e| {
@@ -589,6 +462,143 @@ fn run_wording(
         if totals.requests == 1 { "" } else { "s" }
     );
     0
+}
+
+/// One problem with Claude, on stderr, with the request id when there is one.
+fn report(e: &DraftError, locale: Locale) {
+    eprintln!("postmortem-lsp draft: {}", e.user_message_for(locale));
+    if let DraftError::Claude(c) = e {
+        if let Some(id) = c.request_id() {
+            eprintln!("postmortem-lsp draft: Anthropic request id: {id}");
+        }
+    }
+}
+
+/// What every request of the command needs, from the document's workspace.
+struct Setup {
+    cfg: crate::claude::ClaudeConfig,
+    prompts: draft::Prompts,
+    redactor: crate::privacy::Redactor,
+    model: String,
+}
+
+/// The Claude settings, prompts and redactor of the workspace in `dir`
+/// (`[claude]` and `[privacy]`); a dry run needs no key. On a problem, says
+/// what to do and returns the exit code.
+fn setup(
+    config: &Config,
+    dir: &Path,
+    root: &Path,
+    dry_run: bool,
+    locale: Locale,
+) -> Result<Setup, i32> {
+    if let Err(e) = draft::check_file_base_url(config, false) {
+        report(&e, locale);
+        return Err(2);
+    }
+    let mut cfg = draft::claude_config(config, None).map_err(|e| {
+        report(&e, locale);
+        2
+    })?;
+    if dry_run && cfg.api_key.is_none() {
+        // Nothing is sent in a dry run, so no key is needed; this placeholder
+        // only lets the request be built and never leaves the process.
+        cfg = cfg.with_api_key("dry-run");
+    }
+    let model = cfg.model.clone();
+    let prompts = draft::Prompts::from_claude_table(
+        &config.claude,
+        config.path.as_deref(),
+        dir,
+        Some(root),
+        false,
+    )
+    .map_err(|m| {
+        report(&DraftError::Setup(m), locale);
+        2
+    })?;
+    let (redactor, _) = crate::privacy::Redactor::new(&config.privacy);
+    Ok(Setup {
+        cfg,
+        prompts,
+        redactor,
+        model,
+    })
+}
+
+/// What a request sends, for the message when consent can't be asked.
+#[derive(Clone, Copy)]
+enum Sends {
+    Draft,
+    Wording,
+}
+
+/// Asks for consent unless `--yes` was given; `None` to go on, else the exit
+/// code after saying that nothing was sent.
+fn consented(yes: bool, preview: &draft::Preview, locale: Locale, sends: Sends) -> Option<i32> {
+    if yes {
+        return None;
+    }
+    match consent(preview, locale) {
+        Consent::Yes => None,
+        Consent::No => {
+            eprintln!(
+                "{}",
+                locale.pick(
+                    "postmortem-lsp draft: cancelled; nothing was sent.",
+                    "postmortem-lsp draft:已取消,未傳送任何內容。"
+                )
+            );
+            Some(1)
+        }
+        Consent::NoTerminal => {
+            let (what_en, them, what_zh) = match sends {
+                Sends::Draft => (
+                    "drafting sends the postmortem and its inputs",
+                    "them",
+                    "草擬會把 postmortem 與其輸入檔傳送給",
+                ),
+                Sends::Wording => (
+                    "the review sends the postmortem's prose",
+                    "it",
+                    "檢查會把 postmortem 的文字傳送給",
+                ),
+            };
+            eprintln!(
+                "postmortem-lsp draft: {}",
+                match locale {
+                    Locale::En => format!("nothing was sent: {what_en} to {} and needs your consent, and there is no terminal to ask on. Add --yes to send {them} ({} redacted), or --dry-run to see exactly what would be sent.", preview.destination, crate::privacy::count_phrase(preview.redacted)),
+                    Locale::ZhTw => format!("未傳送任何內容:{what_zh} {},需要你的同意,但目前沒有終端機可詢問。加上 --yes 即可傳送(已遮蔽 {} 項機密),或用 --dry-run 查看實際會傳送的內容。", preview.destination, preview.redacted),
+                }
+            );
+            Some(2)
+        }
+    }
+}
+
+/// After consent (or `--yes`): the runtime the requests run on and the
+/// progress line; else the exit code.
+fn start(
+    yes: bool,
+    preview: &draft::Preview,
+    locale: Locale,
+    sends: Sends,
+) -> Result<(tokio::runtime::Runtime, Line), i32> {
+    if let Some(code) = consented(yes, preview, locale, sends) {
+        return Err(code);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            eprintln!("postmortem-lsp draft: can't start the runtime: {e}");
+            2
+        })?;
+    let line = Line {
+        on: std::io::stderr().is_terminal(),
+        shown: false,
+    };
+    Ok((rt, line))
 }
 
 enum Consent {
