@@ -121,13 +121,25 @@ function T.fake(script)
       if not f then
         return {}
       end
-      local reqs = {}
+      local lines = {}
       for line in f:lines() do
         if line ~= "" then
-          table.insert(reqs, vim.json.decode(line))
+          table.insert(lines, line)
         end
       end
       f:close()
+      -- The server appends each request as one JSON line; a large one can be
+      -- read while it is still being written, so a last line that does not
+      -- decode yet is left for the next read. Any other bad line is an error.
+      local reqs = {}
+      for i, line in ipairs(lines) do
+        local ok, req = pcall(vim.json.decode, line)
+        if ok then
+          table.insert(reqs, req)
+        elseif i < #lines then
+          error(req)
+        end
+      end
       return reqs
     end,
     stop = function()
