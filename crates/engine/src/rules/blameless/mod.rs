@@ -236,6 +236,7 @@ pub fn check_text(text: &str, kind: FieldKind, people: &People) -> Vec<Finding> 
             continue;
         }
         let mut unless_hits: Option<Vec<Range<usize>>> = None;
+        let mut cancelled: Option<bool> = None;
         for caps in e.regex.captures_iter(&masked) {
             let Some(whole) = caps.get(0) else { continue };
             let hit = caps
@@ -250,6 +251,11 @@ pub fn check_text(text: &str, kind: FieldKind, people: &People) -> Vec<Finding> 
                 let uh = unless_hits
                     .get_or_insert_with(|| u.get().find_iter(&masked).map(|m| m.range()).collect());
                 if uh.iter().any(|r| overlaps(r, &whole.range())) {
+                    continue;
+                }
+            }
+            if let Some(u) = &e.unless_anywhere {
+                if *cancelled.get_or_insert_with(|| u.get().is_match(&masked)) {
                     continue;
                 }
             }

@@ -9,6 +9,9 @@
 //!   `rewrite_zh` (en list) / `rewrite_en` (zh list) for a sentence in the
 //!   other language
 //! - `unless` (optional): a regex; a match overlapping the phrase cancels it
+//! - `unless_anywhere` (optional): a regex; a match anywhere in the value
+//!   cancels the phrase (a finished change, a deadline or a deliverable
+//!   elsewhere in an action item)
 //! - `subject` (optional): `person`, `person-or-missing` or `not-system`;
 //!   checked on the named group `subj` if the pattern has one, else on the
 //!   clause before the match
@@ -70,6 +73,8 @@ pub struct PhraseEntry {
     /// Compiled on first use: most `unless` patterns are only needed once
     /// their phrase matched, and each compiled regex costs memory.
     pub(crate) unless: Option<LazyRegex>,
+    /// Compiled on first use, like `unless`; cancels on a match anywhere.
+    pub(crate) unless_anywhere: Option<LazyRegex>,
     pub(crate) subject: SubjectMode,
     pub(crate) kinds: Vec<FieldKind>,
     pub(crate) at_start: bool,
@@ -185,7 +190,6 @@ impl<'h> Caps<'h> {
 }
 
 impl PhraseRegex {
-    #[cfg(test)]
     pub(crate) fn is_match(&self, hay: &str) -> bool {
         self.re.as_ref().is_some_and(|r| r.is_match(hay))
     }
@@ -237,6 +241,8 @@ struct RawEntry {
     rewrite_en: Option<String>,
     #[serde(default)]
     unless: Option<String>,
+    #[serde(default)]
+    unless_anywhere: Option<String>,
     #[serde(default)]
     subject: Option<String>,
     #[serde(default)]
@@ -358,10 +364,9 @@ fn compile(raw: RawEntry, lang: Lang) -> Result<PhraseEntry, String> {
         .find(|c| *c == raw.rule)
         .ok_or_else(|| format!("unknown rule `{}`", raw.rule))?;
     let regex = LazyRegex::new(&raw.pattern, raw.case_sensitive, lang == Lang::En);
-    let unless = raw
-        .unless
-        .as_deref()
-        .map(|u| LazyRegex::new(u, raw.case_sensitive, lang == Lang::En));
+    let lazy = |u: &str| LazyRegex::new(u, raw.case_sensitive, lang == Lang::En);
+    let unless = raw.unless.as_deref().map(lazy);
+    let unless_anywhere = raw.unless_anywhere.as_deref().map(lazy);
     let subject = match raw.subject.as_deref() {
         None => SubjectMode::Any,
         Some(s) => SubjectMode::parse(s).ok_or_else(|| format!("unknown subject mode `{s}`"))?,
@@ -403,6 +408,7 @@ fn compile(raw: RawEntry, lang: Lang) -> Result<PhraseEntry, String> {
         },
         regex,
         unless,
+        unless_anywhere,
         subject,
         kinds,
         at_start: raw.at_start,
@@ -568,7 +574,7 @@ mod tests {
             if let Err(err) = build(&e.regex.source, e.regex.case_sensitive, e.regex.ascii) {
                 panic!("`{}`: {err}", e.pattern);
             }
-            if let Some(u) = &e.unless {
+            for u in e.unless.iter().chain(&e.unless_anywhere) {
                 if let Err(err) = build(&u.source, u.case_sensitive, u.ascii) {
                     panic!("unless of `{}`: {err}", e.pattern);
                 }
