@@ -56,7 +56,7 @@ def q(s):
 def documents(rows, per_doc):
     """Yields (yaml text, {path: row index}) for chunks of `rows`."""
     for start in range(0, len(rows), per_doc):
-        chunk = list(enumerate(rows))[start:start + per_doc]
+        chunk = enumerate(rows[start:start + per_doc], start)
         lists = {"www": [], "wwell": [], "cf": [], "tl": [], "ai": [], "why": []}
         for i, r in chunk:
             f = r["field"]
