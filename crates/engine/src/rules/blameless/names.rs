@@ -24,7 +24,7 @@ const AMBIGUOUS: &[&str] = &[
     "jade", "norm", "price", "rush", "ward", "young", "an", "bin", "ping", "hang", "long", "man",
     "tan", "sun", "song", "min", "fan", "fang", "hung", "sang", "sing", "chi", "bo", "ding",
     "dong", "shell", "cliff", "coral", "destiny", "amber", "autumn", "bear", "hunter", "dusty",
-    "misty", "sunny", "stormy", "trinity", "justice", "harmony", "melody",
+    "misty", "sunny", "stormy", "trinity", "justice", "harmony", "melody", "jan",
 ];
 
 /// Never a person: role accounts, group mentions and system words that show
@@ -188,7 +188,7 @@ const MONTH_CONTEXT: &[&str] = &[
     "in", "on", "since", "until", "till", "by", "during", "early", "mid", "late", "of", "from",
     "through", "before", "after", "this", "last", "next", "every", "each", "end",
 ];
-const MONTHS: &[&str] = &["may", "june", "april", "august", "march"];
+const MONTHS: &[&str] = &["may", "june", "april", "august", "march", "jan"];
 
 #[derive(Clone, Debug)]
 struct LatinName {
@@ -660,7 +660,12 @@ fn ambiguous_is_name(
         .all(char::is_uppercase);
     let month = MONTHS.contains(&key);
     let next = word_after(text, end);
-    let next_is_digit = next.is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
+    // "Jan. 4": an abbreviated month's dot comes before the day.
+    let after_dot = match text[end..].strip_prefix('.') {
+        Some(rest) if month => word_after(text, text.len() - rest.len()),
+        _ => next,
+    };
+    let next_is_digit = after_dot.is_some_and(|w| w.starts_with(|c: char| c.is_ascii_digit()));
     if month && next_is_digit {
         return false;
     }
@@ -679,7 +684,8 @@ fn ambiguous_is_name(
         let who = text[end..].trim_start().starts_with(", who");
         return contact || who;
     }
-    if month {
+    // "by Jan." is a person; "Jan" is a month only before a day.
+    if month && key != "jan" {
         if let Some(prev) = word_before(text, start) {
             if MONTH_CONTEXT.contains(&prev.as_str()) {
                 return false;
@@ -1213,6 +1219,15 @@ mod tests {
         assert_eq!(found(&p, "we paged Mark at 02:10"), vec!["Mark"]);
         assert_eq!(found(&p, "will's change"), vec!["will"]);
         assert_eq!(found(&p, "May approved it"), vec!["May"]);
+        // An abbreviated month before a day is a date, not Jan.
+        let jan = ppl(&["Jan Wiberg"]);
+        assert!(found(&jan, "The gateway did not scale on the morning of Jan. 4.").is_empty());
+        assert!(found(&jan, "Traffic doubled on Jan 4 after the holiday.").is_empty());
+        assert_eq!(found(&jan, "Jan restarted the gateway."), vec!["Jan"]);
+        assert_eq!(
+            found(&jan, "The gateway was restarted by Jan."),
+            vec!["Jan"]
+        );
         assert_eq!(
             found(&p, "we paged will; assigned to mark, who was out"),
             vec!["will", "mark"]
