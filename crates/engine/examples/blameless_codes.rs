@@ -6,6 +6,9 @@
 //!
 //! `cargo run -q -p postmortem-engine --example blameless_codes -- PEOPLE.txt < rows.tsv`
 //! where `PEOPLE.txt` lists the people's names, one per line (`#` comments).
+//! With `--entries` after it, each line also lists, after a tab, every finding
+//! as `CODE explanation` separated by ` ;; ` (the explanation names the phrase
+//! entry), to score entries one by one.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let entries = std::env::args().nth(2).as_deref() == Some("--entries");
     let people = People::new(names, &[]);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -45,15 +49,20 @@ fn main() -> ExitCode {
             eprintln!("line {}: expected field<TAB>sentence", i + 1);
             return ExitCode::from(2);
         };
-        let codes: BTreeSet<&str> = check_text(text, FieldKind::from_field(field), &people)
-            .into_iter()
-            .map(|f| f.rule)
-            .collect();
-        let joined = if codes.is_empty() {
+        let findings = check_text(text, FieldKind::from_field(field), &people);
+        let codes: BTreeSet<&str> = findings.iter().map(|f| f.rule).collect();
+        let mut joined = if codes.is_empty() {
             "-".to_string()
         } else {
             codes.into_iter().collect::<Vec<_>>().join(",")
         };
+        if entries {
+            let list: Vec<String> = findings
+                .iter()
+                .map(|f| format!("{} {}", f.rule, f.explain.replace(['\t', '\n'], " ")))
+                .collect();
+            joined = format!("{joined}\t{}", list.join(" ;; "));
+        }
         if writeln!(out, "{joined}").is_err() {
             return ExitCode::from(2);
         }
