@@ -2879,3 +2879,63 @@ fn post_hoc_families_after_the_fresh10_and_fresh11_runs() {
 fn fresh10_and_fresh11_post_hoc_findings_rewrite_toward_the_system_gap() {
     rewrites_hold(FRESH1011_POST_HOC, false);
 }
+
+// ─── Round 8, open heads (after fresh12's run) ────────────────────────────
+// The head word alone ("accidentally", "overlooked", 不小心, 沒注意到) with
+// a person as subject, whatever verb follows. Written for the test.
+
+const OPEN_HEADS: &[(&str, FieldKind, &str)] = &[
+    (
+        "Someone accidentally deleted the staging volume.",
+        RC,
+        "PM302",
+    ),
+    (
+        "The engineer inadvertently pointed the script at production.",
+        RC,
+        "PM302",
+    ),
+    ("An admin mistakenly revoked the service token.", W, "PM302"),
+    (
+        "However, we overlooked the size of the retry queue.",
+        RC,
+        "PM303",
+    ),
+    (
+        "The team mistakenly assumed the cache was warm.",
+        CF,
+        "PM303",
+    ),
+    ("We never considered a second region failing.", CF, "PM303"),
+    ("We need to identify a better paging policy.", A, "PM305"),
+    ("Capacity planning should be a top priority.", A, "PM305"),
+    ("值班工程師不小心重啟了主資料庫。", RC, "PM302"),
+    ("同仁一時不察，套用了舊的設定檔。", RC, "PM302"),
+    ("我們沒想到要先備份資料表。", W, "PM303"),
+    ("維運人員沒有注意到磁碟即將用滿。", CF, "PM303"),
+    ("我們誤以為新版本相容舊的設定。", RC, "PM303"),
+];
+
+const OPEN_HEAD_NEGATIVES: &[(&str, FieldKind)] = &[
+    ("The cron job accidentally deleted the staging volume.", RC),
+    (
+        "If someone accidentally deletes a volume, the snapshot restores it.",
+        W,
+    ),
+    ("The alerting overlooked the second region.", CF),
+    ("Identify the owner of each dashboard by May 30.", A),
+    ("Add a paging policy so that two responders are paged.", A),
+    ("新增二次確認，避免有人不小心重啟主資料庫。", A),
+    ("系統沒有注意到磁碟即將用滿，因為監控未涵蓋該分割區。", CF),
+    ("告警延遲導致值班人員沒有注意到異常。", W),
+];
+
+#[test]
+fn open_heads_after_the_fresh12_run() {
+    families_hold(OPEN_HEADS, OPEN_HEAD_NEGATIVES);
+}
+
+#[test]
+fn open_head_findings_rewrite_toward_the_system_gap() {
+    rewrites_hold(OPEN_HEADS, false);
+}
