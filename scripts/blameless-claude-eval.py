@@ -3,7 +3,8 @@
 crates/postmortem-lsp/tests/blameless/real.tsv, the way the phrase checker is
 measured: precision and recall per language against the batch's labels (and a
 second labeller's, and the sentences both agree on, when given), alone and
-united with the phrase checker.
+united with the phrase checker; then the same for flagging a sentence at all,
+whatever the code.
 
 An offline study, not part of the test suite: it sends the batch's sentences
 to Anthropic's API through `postmortem-lsp draft FILE --wording --json --yes`,
@@ -126,6 +127,27 @@ def score(rows, got, ref_of, name):
         print(f"  {name:<34} {'繁體中文' if lang else 'English':<8} P {p:.3f}  R {rec:.3f}  ({tp} found, {fp} extra, {fn} missed)")
 
 
+def score_sentences(rows, got, flagged_of, name):
+    """Prints P/R per language of flagging a sentence at all (any code)
+    against `flagged_of(i)`: whether the reference flags sentence i, or None
+    where it does not judge it. Two readers often flag the same sentence under
+    different codes; this is what a writer sees: which sentences to look at."""
+    for lang in (False, True):
+        tp = fp = fn = 0
+        for i, r in enumerate(rows):
+            if chinese(r["text"]) != lang:
+                continue
+            ref = flagged_of(i)
+            if ref is None:
+                continue
+            hit = bool(got[i])
+            tp += ref and hit
+            fp += hit and not ref
+            fn += ref and not hit
+        p, rec = prf(tp, fp, fn)
+        print(f"  {name:<34} {'繁體中文' if lang else 'English':<8} P {p:.3f}  R {rec:.3f}  ({tp} found, {fp} extra, {fn} missed)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", required=True)
@@ -219,6 +241,17 @@ def main():
         print(f"\nagainst {ref_name}:")
         for name, got in systems:
             score(rows, got, ref_of, name)
+    flags = [("labeller 1", lambda i: bool(rows[i]["label"]))]
+    if second is not None:
+        flags.append(("labeller 2", lambda i: bool(second[i]) if i in second else None))
+        flags.append(("consensus", lambda i: bool(rows[i]["label"])
+                      if i in second and bool(rows[i]["label"]) == bool(second[i]) else None))
+    for ref_name, flagged_of in flags:
+        print(f"\nsentences flagged at all (any code), against {ref_name}:")
+        for name, got in systems:
+            score_sentences(rows, got, flagged_of, name)
+        if ref_name == "labeller 1" and second is not None:
+            score_sentences(rows, [second.get(i, set()) for i in range(len(rows))], flagged_of, "labeller 2")
 
 if __name__ == "__main__":
     main()
