@@ -20,7 +20,8 @@
 //! (precision 0.90, recall 0.85) or fresh4 below its (precision 0.90, recall
 //! 0.75) or fresh5 below its (precision 0.95, recall 0.85), each set under
 //! its figures after the post-hoc fixes (their first, held-out runs are
-//! recorded in docs/blameless.md). The held-out figures are reported, not
+//! recorded in docs/blameless.md), or fresh6–fresh13 together below theirs
+//! (precision 0.72, recall 0.48). The held-out figures are reported, not
 //! tuned.
 
 use std::collections::BTreeSet;
@@ -91,6 +92,15 @@ const SPLITS: [&str; 15] = [
     "fresh12",
     "fresh13",
 ];
+/// fresh6–fresh13 together, the batches reported without a floor of their
+/// own: a regression floor just under their figures at the end of round 8
+/// (English 0.847 / 0.579, 繁體中文 0.730 / 0.505), so that a rule change
+/// that loses findings across 3,000 real sentences fails here.
+const LATER: [&str; 8] = [
+    "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13",
+];
+const LATER_MIN_PRECISION: f64 = 0.72;
+const LATER_MIN_RECALL: f64 = 0.48;
 /// Regression floor on `fresh3`, under its figures after the post-hoc fixes.
 /// Recall was 0.90 until round 7, which stopped reading a fine on a company
 /// (「依契約處罰」) as an action on people: fresh3's labeller flagged it,
@@ -247,13 +257,15 @@ fn blameless_real_corpus_precision_and_recall() {
             groups.push(("tuning (dev + tuning-r2 + fresh2)".to_string(), &TUNING));
         }
     }
+    groups.push(("fresh6–fresh13".to_string(), &LATER));
     groups.push(("all".to_string(), &SPLITS));
     // Regression floors (not targets): per split, precision and recall.
-    let floors: [(&[&str], f64, f64); 4] = [
+    let floors: [(&[&str], f64, f64); 5] = [
         (&HELD_OUT, HELD_OUT_MIN_PRECISION, HELD_OUT_MIN_RECALL),
         (&POST_HOC, POST_HOC_MIN_PRECISION, POST_HOC_MIN_RECALL),
         (&FRESH, FRESH_MIN_PRECISION, FRESH_MIN_RECALL),
         (&FRESH5, FRESH5_MIN_PRECISION, FRESH5_MIN_RECALL),
+        (&LATER, LATER_MIN_PRECISION, LATER_MIN_RECALL),
     ];
     for (name, splits) in groups {
         for (lang, chinese) in [("English", false), ("繁體中文", true)] {
