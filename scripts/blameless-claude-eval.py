@@ -105,47 +105,46 @@ def documents(rows, per_doc):
         yield "".join(y), paths
 
 
-def score(rows, got, ref_of, name):
-    """Prints P/R per language of `got` against `ref_of(i)`: the codes that
-    count for sentence i, and which of the six rules are judged there (all
-    of them, or for the consensus only those both labellers agree on)."""
+def report(rows, name, count):
+    """Prints P/R per language for `count(i)`: the (tp, fp, fn) that sentence
+    i adds, or None where the reference does not judge it."""
     for lang in (False, True):
         tp = fp = fn = 0
         for i, r in enumerate(rows):
-            if chinese(r["text"]) != lang:
-                continue
-            judged = ref_of(i)
-            if judged is None:
-                continue
-            ref, rules = judged
-            for rule in rules:
-                a, b = rule in ref, rule in got[i]
-                tp += a and b
-                fp += b and not a
-                fn += a and not b
+            c = count(i) if chinese(r["text"]) == lang else None
+            if c is not None:
+                tp, fp, fn = tp + c[0], fp + c[1], fn + c[2]
         p, rec = prf(tp, fp, fn)
         print(f"  {name:<34} {'繁體中文' if lang else 'English':<8} P {p:.3f}  R {rec:.3f}  ({tp} found, {fp} extra, {fn} missed)")
+
+
+def score(rows, got, ref_of, name):
+    """P/R of `got` against `ref_of(i)`: the codes that count for sentence i,
+    and which of the six rules are judged there (all of them, or for the
+    consensus only those both labellers agree on)."""
+    def count(i):
+        judged = ref_of(i)
+        if judged is None:
+            return None
+        ref, rules = judged
+        return (sum(x in ref and x in got[i] for x in rules),
+                sum(x in got[i] and x not in ref for x in rules),
+                sum(x in ref and x not in got[i] for x in rules))
+    report(rows, name, count)
 
 
 def score_sentences(rows, got, flagged_of, name):
-    """Prints P/R per language of flagging a sentence at all (any code)
-    against `flagged_of(i)`: whether the reference flags sentence i, or None
-    where it does not judge it. Two readers often flag the same sentence under
-    different codes; this is what a writer sees: which sentences to look at."""
-    for lang in (False, True):
-        tp = fp = fn = 0
-        for i, r in enumerate(rows):
-            if chinese(r["text"]) != lang:
-                continue
-            ref = flagged_of(i)
-            if ref is None:
-                continue
-            hit = bool(got[i])
-            tp += ref and hit
-            fp += hit and not ref
-            fn += ref and not hit
-        p, rec = prf(tp, fp, fn)
-        print(f"  {name:<34} {'繁體中文' if lang else 'English':<8} P {p:.3f}  R {rec:.3f}  ({tp} found, {fp} extra, {fn} missed)")
+    """P/R of flagging a sentence at all (any code) against `flagged_of(i)`:
+    whether the reference flags sentence i, or None where it does not judge
+    it. Two readers often flag the same sentence under different codes; this
+    is what a writer sees: which sentences to look at."""
+    def count(i):
+        ref = flagged_of(i)
+        if ref is None:
+            return None
+        hit = bool(got[i])
+        return (ref and hit, hit and not ref, ref and not hit)
+    report(rows, name, count)
 
 
 def main():
