@@ -380,8 +380,18 @@ impl People {
             allow: self.allow.clone(),
             ..People::default()
         };
+        // `getty@tty1.service`: a systemd unit instance, not an address; no
+        // name inside it is a person either.
+        let units: Vec<Range<usize>> = email_re()
+            .find_iter(text)
+            .filter(|m| is_systemd_unit(m.as_str()))
+            .map(|m| m.range())
+            .collect();
         for m in email_re().find_iter(text) {
             let addr = m.as_str();
+            if is_systemd_unit(addr) {
+                continue;
+            }
             let local = addr.split('@').next().unwrap_or("").to_lowercase();
             if ROLE_MAILBOXES.contains(&local.as_str()) || is_group_handle(&local) {
                 continue;
@@ -463,6 +473,9 @@ impl People {
         });
         let mut kept: Vec<NameHit> = Vec::new();
         for h in hits {
+            if units.iter().any(|u| super::util::overlaps(u, &h.range)) {
+                continue;
+            }
             if kept
                 .iter()
                 .any(|k| super::util::overlaps(&k.range, &h.range))
@@ -473,6 +486,29 @@ impl People {
         }
         kept
     }
+}
+
+/// Unit types of systemd (`man systemd.unit`): `getty@tty1.service` is a
+/// unit instance, not an e-mail address.
+const SYSTEMD_UNIT_TYPES: &[&str] = &[
+    "service",
+    "socket",
+    "device",
+    "mount",
+    "automount",
+    "swap",
+    "target",
+    "path",
+    "timer",
+    "slice",
+    "scope",
+];
+
+/// Is this `name@instance.type` a systemd unit rather than an address?
+fn is_systemd_unit(addr: &str) -> bool {
+    addr.rsplit('.')
+        .next()
+        .is_some_and(|t| SYSTEMD_UNIT_TYPES.contains(&t.to_ascii_lowercase().as_str()))
 }
 
 fn email_re() -> &'static Regex {
@@ -1200,6 +1236,23 @@ mod tests {
         // An allowed word is never a person.
         let allowed = People::new(Vec::<String>::new(), &["J".to_string()]);
         assert!(found(&allowed, "J skipped the staging step.").is_empty());
+    }
+
+    #[test]
+    fn systemd_unit_instances_are_not_addresses() {
+        let p = ppl(&["Alex"]);
+        for text in [
+            "systemctl start email-failures@test-alex-analytics.service failed.",
+            "getty@tty1.service kept restarting.",
+            "The openvpn-client@office.service unit and backup@daily.timer both ran.",
+        ] {
+            assert!(found(&p, text).is_empty(), "{text}: {:?}", found(&p, text));
+        }
+        // A real address is still a person.
+        assert_eq!(
+            found(&p, "mail alex.ng@example.com about it"),
+            vec!["alex.ng@example.com"]
+        );
     }
 
     #[test]
