@@ -532,8 +532,12 @@ async fn serve(mut sock: TcpStream, state: &State, shutdown: &CancellationToken)
     let is_messages = req.method == "POST" && path.ends_with("/v1/messages");
     let is_count = req.method == "POST" && path.ends_with("/v1/messages/count_tokens");
     if let Some(file) = &state.record {
+        // One write per request, newline included, so that a reader never
+        // sees a newline before the line it ends is whole.
+        let mut line = req.to_json_line();
+        line.push('\n');
         let mut f = lock(file);
-        let _ = writeln!(f, "{}", req.to_json_line());
+        let _ = f.write_all(line.as_bytes());
         let _ = f.flush();
     }
     if is_count {

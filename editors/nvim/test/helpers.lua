@@ -121,23 +121,19 @@ function T.fake(script)
       if not f then
         return {}
       end
-      local lines = {}
-      for line in f:lines() do
-        if line ~= "" then
-          table.insert(lines, line)
-        end
-      end
+      -- The server appends each request as one JSON line, the newline last.
+      -- A large one can be read while it is still being written, so read the
+      -- file once and keep only what ends in a newline: the rest is left for
+      -- the next read. (Reading line by line, a line cut at the moment's end
+      -- of file came back in two pieces once the writer went on.) Any
+      -- complete line that does not decode is an error.
+      local data = f:read("*a") or ""
       f:close()
-      -- The server appends each request as one JSON line; a large one can be
-      -- read while it is still being written, so a last line that does not
-      -- decode yet is left for the next read. Any other bad line is an error.
+      local complete = data:match("^(.*\n)") or ""
       local reqs = {}
-      for i, line in ipairs(lines) do
-        local ok, req = pcall(vim.json.decode, line)
-        if ok then
-          table.insert(reqs, req)
-        elseif i < #lines then
-          error(req)
+      for line in complete:gmatch("([^\n]*)\n") do
+        if line ~= "" then
+          table.insert(reqs, vim.json.decode(line))
         end
       end
       return reqs
