@@ -382,14 +382,11 @@ impl People {
         };
         // `getty@tty1.service`: a systemd unit instance, not an address; no
         // name inside it is a person either.
-        let units: Vec<Range<usize>> = email_re()
-            .find_iter(text)
-            .filter(|m| is_systemd_unit(m.as_str()))
-            .map(|m| m.range())
-            .collect();
+        let mut units: Vec<Range<usize>> = Vec::new();
         for m in email_re().find_iter(text) {
             let addr = m.as_str();
             if is_systemd_unit(addr) {
+                units.push(m.range());
                 continue;
             }
             let local = addr.split('@').next().unwrap_or("").to_lowercase();
